@@ -1,0 +1,145 @@
+using Azure;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Options;
+
+namespace Serverless.Functions.Platform.Email;
+
+/// <summary>
+/// Delivers outbox rows. A row is claimed with an ETag-conditional write before delivery, so two
+/// dispatchers never send the same row at once; a failed delivery is retried with exponential
+/// back-off and, after <see cref="EmailOptions.MaxAttempts"/>, marked Failed with its reason.
+/// </summary>
+public sealed class EmailDispatcher(
+    EmailOutbox outbox,
+    IEmailTransport transport,
+    IOptions<EmailOptions> options,
+    TimeProvider time,
+    ILogger<EmailDispatcher> logger)
+{
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(30);
+
+    /// <summary>Delivers the row with this key hash if it is due. Safe to call for any row, any number of times.</summary>
+    public async Task<DispatchOutcome> DispatchAsync(string keyHash, CancellationToken cancellationToken)
+    {
+        if (keyHash.Length != 64 || !keyHash.All(Uri.IsHexDigit))
+        {
+            logger.LogWarning("Ignoring malformed email queue message {Message}", keyHash);
+            return DispatchOutcome.NotFound;
+        }
+
+        var table = await outbox.TableAsync(cancellationToken);
+        var found = await table.GetEntityIfExistsAsync<EmailOutboxEntity>(EmailOutboxEntity.PartitionFor(keyHash), keyHash, cancellationToken: cancellationToken);
+        if (!found.HasValue || found.Value is null)
+        {
+            return DispatchOutcome.NotFound;
+        }
+
+        return await DispatchAsync(table, found.Value, cancellationToken);
+    }
+
+    /// <summary>Delivers every row that is due (new, waiting for a retry, or whose claim lapsed). Returns how many were delivered.</summary>
+    public async Task<int> SweepAsync(CancellationToken cancellationToken)
+    {
+        var table = await outbox.TableAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        var filter = TableClient.CreateQueryFilter<EmailOutboxEntity>(e =>
+            (e.Status == EmailStatus.Pending && e.NextAttemptAt <= now) ||
+            (e.Status == EmailStatus.Sending && e.LeaseUntil <= now));
+        var delivered = 0;
+        await foreach (var entity in table.QueryAsync<EmailOutboxEntity>(filter, maxPerPage: 100, cancellationToken: cancellationToken))
+        {
+            if (await DispatchAsync(table, entity, cancellationToken) == DispatchOutcome.Delivered)
+            {
+                delivered++;
+            }
+        }
+
+        return delivered;
+    }
+
+    private async Task<DispatchOutcome> DispatchAsync(TableClient table, EmailOutboxEntity entity, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        switch (entity.Status)
+        {
+            case EmailStatus.Sent:
+                return DispatchOutcome.AlreadySent;
+            case EmailStatus.Failed:
+                return DispatchOutcome.Failed;
+            case EmailStatus.Sending when entity.LeaseUntil > now:
+                return DispatchOutcome.Busy;
+            case EmailStatus.Pending when entity.NextAttemptAt > now:
+                return DispatchOutcome.NotDue;
+        }
+
+        entity.Status = EmailStatus.Sending;
+        entity.LeaseUntil = now + Lease;
+        entity.Attempts++;
+        try
+        {
+            var claimed = await table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
+            entity.ETag = claimed.Headers.ETag ?? entity.ETag;
+        }
+        catch (RequestFailedException ex) when (ex.Status == StatusCodes.Status412PreconditionFailed)
+        {
+            return DispatchOutcome.Busy;
+        }
+
+        try
+        {
+            var message = EmailOutboxEntity.Deserialize(await outbox.ReadPayloadAsync(entity, cancellationToken));
+            await transport.DeliverAsync(message, cancellationToken);
+            entity.Status = EmailStatus.Sent;
+            entity.SentAt = time.GetUtcNow();
+            entity.LeaseUntil = null;
+            entity.LastError = null;
+            await table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, CancellationToken.None);
+            logger.LogInformation("Email {MessageKey} delivered to {To} on attempt {Attempt}", entity.MessageKey, entity.To, entity.Attempts);
+            return DispatchOutcome.Delivered;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            var failed = entity.Attempts >= options.Value.MaxAttempts;
+            entity.Status = failed ? EmailStatus.Failed : EmailStatus.Pending;
+            entity.LeaseUntil = null;
+            entity.LastError = ex.GetType().Name + ": " + ex.Message;
+            entity.NextAttemptAt = time.GetUtcNow() + RetryDelay(entity.Attempts);
+            try
+            {
+                await table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, CancellationToken.None);
+            }
+            catch (RequestFailedException updateFailure)
+            {
+                // The lease lapses and the sweep retries the row.
+                logger.LogWarning("Could not record the failure of email {MessageKey}: {Status}", entity.MessageKey, updateFailure.Status);
+            }
+
+            if (failed)
+            {
+                logger.LogError(ex, "Email {MessageKey} to {To} failed after {Attempts} attempts", entity.MessageKey, entity.To, entity.Attempts);
+                return DispatchOutcome.Failed;
+            }
+
+            logger.LogWarning("Email {MessageKey} attempt {Attempt} failed, retrying at {NextAttemptAt}: {Error}", entity.MessageKey, entity.Attempts, entity.NextAttemptAt, entity.LastError);
+            return DispatchOutcome.RetryScheduled;
+        }
+    }
+
+    private TimeSpan RetryDelay(int attempts)
+    {
+        var delay = options.Value.FirstRetryDelay * Math.Pow(2, Math.Max(0, attempts - 1));
+        return delay < MaxRetryDelay ? delay : MaxRetryDelay;
+    }
+}
+
+public enum DispatchOutcome
+{
+    Delivered,
+    AlreadySent,
+    NotDue,
+    Busy,
+    RetryScheduled,
+    Failed,
+    NotFound,
+}

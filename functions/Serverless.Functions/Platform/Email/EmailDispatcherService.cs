@@ -1,0 +1,84 @@
+using Azure;
+using Microsoft.Extensions.Options;
+using Serverless.Functions.Platform.Storage;
+
+namespace Serverless.Functions.Platform.Email;
+
+/// <summary>
+/// Standalone mode's driver of the dispatcher: reads the email queue (woken at once when this
+/// process queues a message, otherwise polling with a back-off capped at two seconds) and sweeps
+/// the outbox on an interval. In Functions mode this is off and triggers call the dispatcher.
+/// Storage outages are logged and waited out; they never stop the host.
+/// </summary>
+public sealed class EmailDispatcherService(
+    EmailOutbox outbox,
+    EmailDispatcher dispatcher,
+    IOptions<EmailOptions> options,
+    TimeProvider time,
+    ILogger<EmailDispatcherService> logger) : BackgroundService
+{
+    private static readonly TimeSpan MaxIdleDelay = TimeSpan.FromSeconds(2);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.EnablePollers)
+        {
+            logger.LogInformation("Email pollers are off: queue and timer triggers drive the dispatcher");
+            return;
+        }
+
+        var idleDelay = TimeSpan.FromMilliseconds(50);
+        var nextSweep = time.GetUtcNow();
+        var concurrency = Math.Max(1, options.Value.MaxConcurrentDeliveries);
+        var storageDown = false;
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (time.GetUtcNow() >= nextSweep)
+                {
+                    await dispatcher.SweepAsync(stoppingToken);
+                    nextSweep = time.GetUtcNow() + options.Value.SweepInterval;
+                }
+
+                await outbox.TableAsync(stoppingToken);
+                var messages = (await outbox.Queue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(2), stoppingToken)).Value;
+                if (storageDown)
+                {
+                    logger.LogInformation("Email dispatcher reached storage again");
+                    storageDown = false;
+                }
+
+                if (messages.Length == 0)
+                {
+                    await outbox.WaitForWorkAsync(idleDelay, stoppingToken);
+                    idleDelay = TimeSpan.FromTicks(Math.Min(idleDelay.Ticks * 2, MaxIdleDelay.Ticks));
+                    continue;
+                }
+
+                idleDelay = TimeSpan.FromMilliseconds(50);
+                await Parallel.ForEachAsync(messages, new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = stoppingToken }, async (message, ct) =>
+                {
+                    // Whatever the outcome, the row itself now carries the state; the sweep handles retries.
+                    await dispatcher.DispatchAsync(message.MessageText, ct);
+                    await outbox.Queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct);
+                });
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or StorageConfigurationException or AggregateException)
+            {
+                if (!storageDown)
+                {
+                    logger.LogError("Email dispatcher cannot reach storage, retrying every {Delay}: {Reason}", MaxIdleDelay * 5, ex.Message);
+                    storageDown = true;
+                }
+
+                await Task.Delay(MaxIdleDelay * 5, time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+    }
+}

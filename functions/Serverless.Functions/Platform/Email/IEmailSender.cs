@@ -1,0 +1,16 @@
+namespace Serverless.Functions.Platform.Email;
+
+/// <summary>
+/// How the platform sends email: every message is written to the outbox and delivered by the
+/// dispatcher, never sent inline, so nothing is lost when a delivery fails or the process stops.
+/// </summary>
+public interface IEmailSender
+{
+    Task<EmailOutboxResult> SendAsync(EmailMessage message, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Delivers one message to a mail service (SMTP, Azure Communication Services).</summary>
+public interface IEmailTransport
+{
+    Task DeliverAsync(EmailMessage message, CancellationToken cancellationToken);
+}

@@ -1,0 +1,113 @@
+using Azure;
+using Azure.Storage.Blobs;
+using Serverless.Functions.Platform.Storage;
+
+namespace Serverless.Functions.Platform.Email;
+
+/// <summary>
+/// Writes each message to the outbox table (an Add, so a second message with the same key is
+/// refused by storage itself) and then nudges the dispatcher through the email queue. If the
+/// nudge is lost, the dispatcher's sweep still finds the row.
+/// </summary>
+public sealed class OutboxEmailSender(EmailOutbox outbox, TimeProvider time, ILogger<OutboxEmailSender> logger) : IEmailSender
+{
+    public async Task<EmailOutboxResult> SendAsync(EmailMessage message, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(message.MessageKey);
+        ArgumentException.ThrowIfNullOrWhiteSpace(message.To);
+
+        var entity = EmailOutboxEntity.From(message, time.GetUtcNow());
+        var payload = EmailOutboxEntity.Serialize(message);
+        if (payload.Length > EmailOutbox.InlinePayloadLimit)
+        {
+            entity.PayloadBlob = await outbox.WritePayloadBlobAsync(entity.RowKey, payload, cancellationToken);
+        }
+        else
+        {
+            entity.Payload = payload;
+        }
+
+        var table = await outbox.TableAsync(cancellationToken);
+        try
+        {
+            await table.AddEntityAsync(entity, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == StatusCodes.Status409Conflict)
+        {
+            logger.LogDebug("Email {MessageKey} was queued before; not queued again", message.MessageKey);
+            return EmailOutboxResult.AlreadyQueued;
+        }
+
+        await outbox.NotifyAsync(entity.RowKey, cancellationToken);
+        logger.LogInformation("Email {MessageKey} to {To} queued", message.MessageKey, message.To);
+        return EmailOutboxResult.Queued;
+    }
+}
+
+/// <summary>The outbox's storage: its table, its queue, its payload container, and the in-process wake-up.</summary>
+public sealed class EmailOutbox(StorageClients storage, ILogger<EmailOutbox> logger)
+{
+    public const string QueueName = "email-outbox";
+    public const string PayloadContainer = "email-payloads";
+
+    /// <summary>Table string properties hold 64 KiB; larger payloads go to a blob.</summary>
+    public const int InlinePayloadLimit = 30_000;
+
+    private readonly SemaphoreSlim _wakeUp = new(0, int.MaxValue);
+    private volatile bool _created;
+
+    public async Task<Azure.Data.Tables.TableClient> TableAsync(CancellationToken cancellationToken)
+    {
+        var table = storage.Tables.GetTableClient(EmailOutboxEntity.TableName);
+        if (!_created)
+        {
+            await table.CreateIfNotExistsAsync(cancellationToken);
+            await storage.Queues.GetQueueClient(QueueName).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            await storage.Blobs.GetBlobContainerClient(PayloadContainer).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            _created = true;
+        }
+
+        return table;
+    }
+
+    public Azure.Storage.Queues.QueueClient Queue => storage.Queues.GetQueueClient(QueueName);
+
+    public async Task<string> WritePayloadBlobAsync(string keyHash, string payload, CancellationToken cancellationToken)
+    {
+        await TableAsync(cancellationToken);
+        var blob = storage.Blobs.GetBlobContainerClient(PayloadContainer).GetBlobClient(keyHash + ".json");
+        await blob.UploadAsync(BinaryData.FromString(payload), overwrite: true, cancellationToken);
+        return blob.Name;
+    }
+
+    public async Task<string> ReadPayloadAsync(EmailOutboxEntity entity, CancellationToken cancellationToken)
+    {
+        if (entity.PayloadBlob is null)
+        {
+            return entity.Payload;
+        }
+
+        var blob = storage.Blobs.GetBlobContainerClient(PayloadContainer).GetBlobClient(entity.PayloadBlob);
+        var content = await blob.DownloadContentAsync(cancellationToken);
+        return content.Value.Content.ToString();
+    }
+
+    public async Task NotifyAsync(string keyHash, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Queue.SendMessageAsync(keyHash, cancellationToken);
+        }
+        catch (RequestFailedException ex)
+        {
+            // The row is committed; the sweep delivers it even without this nudge.
+            logger.LogWarning("Email queue nudge failed ({Status}); the sweep will deliver {KeyHash}", ex.Status, keyHash);
+        }
+
+        _wakeUp.Release();
+    }
+
+    /// <summary>Waits until this process queues a message or the timeout passes.</summary>
+    public Task<bool> WaitForWorkAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+        _wakeUp.WaitAsync(timeout, cancellationToken);
+}

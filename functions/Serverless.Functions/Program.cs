@@ -1,0 +1,34 @@
+using Serverless.Functions.Health;
+using Serverless.Functions.Platform.Configuration;
+using Serverless.Functions.Platform.Email;
+using Serverless.Functions.Platform.Functions;
+using Serverless.Functions.Platform.Http;
+using Serverless.Functions.Platform.Storage;
+
+var builder = WebApplication.CreateBuilder(args);
+
+// Settings: appsettings, then the "app" section of host.json, then environment (app settings in Azure).
+builder.Configuration.AddHostJsonAppSection();
+builder.Configuration.AddEnvironmentVariables();
+
+// Azure Functions runs this app as a custom handler and tells it which port to listen on.
+if (Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT") is { Length: > 0 } port)
+{
+    builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+}
+
+builder.AddPlatform();
+builder.AddStorage();
+builder.AddEmail();
+
+var app = builder.Build();
+
+app.UsePlatform();
+app.MapHealthApi();
+app.MapCustomHandlerApi();
+app.UseWebAssets();
+
+app.Run();
+
+/// <summary>The entry point, visible to WebApplicationFactory in tests.</summary>
+public partial class Program;

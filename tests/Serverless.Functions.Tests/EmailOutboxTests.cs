@@ -1,0 +1,167 @@
+using System.Net;
+using System.Net.Http.Json;
+using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using NSubstitute;
+using NSubstitute.ExceptionExtensions;
+using Serverless.Functions.Platform.Email;
+using Serverless.Functions.Platform.Storage;
+
+namespace Serverless.Functions.Tests;
+
+[Collection(StackCollection.Name)]
+public sealed class EmailOutboxTests(StackFixture stack)
+{
+    [Fact]
+    public async Task SendAsync_SameKeyTwice_DeliversExactlyOneMessageToTheInbox()
+    {
+        await using var factory = PlatformFactory.ForStorage(stack.Storage.ConnectionString, stack.Mail.SmtpPort);
+        var sender = factory.Services.GetRequiredService<IEmailSender>();
+        var to = $"twice-{Guid.NewGuid():N}@example.gov";
+        var message = Message("welcome/" + to, to);
+
+        var first = await sender.SendAsync(message);
+        var second = await sender.SendAsync(message with { Subject = "A retry of the same business event" });
+
+        Assert.Equal(EmailOutboxResult.Queued, first);
+        Assert.Equal(EmailOutboxResult.AlreadyQueued, second);
+        var received = await stack.Mail.WaitForMessagesToAsync(to, 1, TimeSpan.FromSeconds(20));
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        received = await stack.Mail.GetMessagesToAsync(to);
+        var only = Assert.Single(received);
+        Assert.Equal("Welcome to the Innovation Network", only.GetProperty("subject").GetString());
+        Assert.Equal(EmailStatus.Sent, (await ReadRowAsync(message)).Status);
+    }
+
+    [Fact]
+    public async Task SendAsync_ArabicMessageWithAttachment_ArrivesIntactInTheInbox()
+    {
+        await using var factory = PlatformFactory.ForStorage(stack.Storage.ConnectionString, stack.Mail.SmtpPort);
+        var sender = factory.Services.GetRequiredService<IEmailSender>();
+        var to = $"ar-{Guid.NewGuid():N}@example.gov";
+        var message = Message("invite/" + to, to) with
+        {
+            Subject = "دعوة إلى ورشة عمل",
+            Language = "ar",
+            Attachments = [new EmailAttachment("workshop.ics", "text/calendar", "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"u8.ToArray())],
+        };
+
+        await sender.SendAsync(message);
+
+        var received = Assert.Single(await stack.Mail.WaitForMessagesToAsync(to, 1, TimeSpan.FromSeconds(20)));
+        Assert.Equal("دعوة إلى ورشة عمل", received.GetProperty("subject").GetString());
+        var attachment = Assert.Single(received.GetProperty("attachments").EnumerateArray());
+        Assert.Equal("workshop.ics", attachment.GetProperty("filename").GetString());
+    }
+
+    [Fact]
+    public async Task Dispatch_TransportKeepsFailing_RetriesWithBackOffThenMarksFailedWithReason()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-27T09:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        var transport = Substitute.For<IEmailTransport>();
+        transport.DeliverAsync(Arg.Any<EmailMessage>(), Arg.Any<CancellationToken>()).ThrowsAsync(new IOException("mail server said 451"));
+        var options = Options.Create(new EmailOptions { MaxAttempts = 3, FirstRetryDelay = TimeSpan.FromSeconds(10) });
+        var outbox = new EmailOutbox(Storage(), NullLogger<EmailOutbox>.Instance);
+        var sender = new OutboxEmailSender(outbox, time, NullLogger<OutboxEmailSender>.Instance);
+        var dispatcher = new EmailDispatcher(outbox, transport, options, time, NullLogger<EmailDispatcher>.Instance);
+        var message = Message("retry/" + Guid.NewGuid(), "retry@example.gov");
+        await sender.SendAsync(message);
+
+        var firstAttempt = await dispatcher.DispatchAsync(message.KeyHash, default);
+        var tooEarly = await dispatcher.DispatchAsync(message.KeyHash, default);
+        time.Advance(TimeSpan.FromSeconds(10));
+        var secondAttempt = await dispatcher.DispatchAsync(message.KeyHash, default);
+        time.Advance(TimeSpan.FromSeconds(19));
+        var stillTooEarly = await dispatcher.DispatchAsync(message.KeyHash, default);
+        time.Advance(TimeSpan.FromSeconds(1));
+        var lastAttempt = await dispatcher.DispatchAsync(message.KeyHash, default);
+        time.Advance(TimeSpan.FromHours(1));
+        var afterFailure = await dispatcher.DispatchAsync(message.KeyHash, default);
+
+        Assert.Equal(
+            [DispatchOutcome.RetryScheduled, DispatchOutcome.NotDue, DispatchOutcome.RetryScheduled, DispatchOutcome.NotDue, DispatchOutcome.Failed, DispatchOutcome.Failed],
+            [firstAttempt, tooEarly, secondAttempt, stillTooEarly, lastAttempt, afterFailure]);
+        await transport.Received(3).DeliverAsync(Arg.Any<EmailMessage>(), Arg.Any<CancellationToken>());
+        var row = await ReadRowAsync(message);
+        Assert.Equal(EmailStatus.Failed, row.Status);
+        Assert.Equal(3, row.Attempts);
+        Assert.Contains("mail server said 451", row.LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sweep_MessageWhoseQueueNudgeWasLost_IsStillDelivered()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var transport = Substitute.For<IEmailTransport>();
+        var outbox = new EmailOutbox(Storage(), NullLogger<EmailOutbox>.Instance);
+        var dispatcher = new EmailDispatcher(outbox, transport, Options.Create(new EmailOptions()), time, NullLogger<EmailDispatcher>.Instance);
+        var message = Message("lost-nudge/" + Guid.NewGuid(), "sweep@example.gov");
+        var table = await outbox.TableAsync(default);
+        var row = EmailOutboxEntity.From(message, time.GetUtcNow());
+        row.Payload = EmailOutboxEntity.Serialize(message);
+        await table.AddEntityAsync(row);
+
+        await dispatcher.SweepAsync(default);
+        await dispatcher.SweepAsync(default);
+
+        await transport.Received(1).DeliverAsync(Arg.Is<EmailMessage>(m => m.MessageKey == message.MessageKey), Arg.Any<CancellationToken>());
+        Assert.Equal(EmailStatus.Sent, (await ReadRowAsync(message)).Status);
+    }
+
+    [Fact]
+    public async Task EmailOutboxInvocation_QueueTriggerPayload_DeliversTheMessage()
+    {
+        await using var factory = PlatformFactory.ForStorage(stack.Storage.ConnectionString, stack.Mail.SmtpPort, pollers: false);
+        using var client = factory.CreateClient();
+        var sender = factory.Services.GetRequiredService<IEmailSender>();
+        var to = $"functions-{Guid.NewGuid():N}@example.gov";
+        var message = Message("functions/" + to, to);
+        await sender.SendAsync(message);
+
+        using var response = await client.PostAsJsonAsync("/email-outbox", new
+        {
+            Data = new { queueItem = message.KeyHash },
+            Metadata = new { DequeueCount = 1 },
+        });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        Assert.Equal("email Delivered", body.GetProperty("logs")[0].GetString());
+        Assert.Single(await stack.Mail.WaitForMessagesToAsync(to, 1, TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task EmailOutboxInvocation_WithoutData_Returns400Problem()
+    {
+        await using var factory = PlatformFactory.ForStorage(stack.Storage.ConnectionString, pollers: false);
+        using var client = factory.CreateClient();
+
+        using var response = await client.PostAsJsonAsync("/email-outbox", new { Metadata = new { } });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    private StorageClients Storage() => new(
+        Options.Create(new StorageOptions { ConnectionString = stack.Storage.ConnectionString }),
+        NullLogger<StorageClients>.Instance);
+
+    private async Task<EmailOutboxEntity> ReadRowAsync(EmailMessage message)
+    {
+        var table = new TableClient(stack.Storage.ConnectionString, EmailOutboxEntity.TableName);
+        return (await table.GetEntityAsync<EmailOutboxEntity>(EmailOutboxEntity.PartitionFor(message.KeyHash), message.KeyHash)).Value;
+    }
+
+    private static EmailMessage Message(string key, string to) => new()
+    {
+        MessageKey = key,
+        To = to,
+        ToName = "Anna Kowalska",
+        Subject = "Welcome to the Innovation Network",
+        TextBody = "You are now a member of the network.",
+        HtmlBody = "<p>You are now a member of the network.</p>",
+    };
+}
