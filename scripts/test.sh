@@ -33,6 +33,7 @@ dotnet format Serverless.sln --verify-no-changes --no-restore
 step "bicep build and lint (infra/main.bicep)"
 scripts/bicep.sh build infra/main.bicep --stdout >/dev/null
 scripts/bicep.sh lint infra/main.bicep
+scripts/bicep.sh check infra/main.bicep
 
 step "Portal: type check, unit tests, build"
 (cd web && npm run typecheck && npm test 2>&1 | tee "$LOGS/web.log" && npm run build)

@@ -1,0 +1,5 @@
+import { PlaceholderPage } from '../../shell/PlaceholderPage';
+
+export function LibraryPage() {
+  return <PlaceholderPage titleKey="library.title" summaryKey="track.library.summary" />;
+}

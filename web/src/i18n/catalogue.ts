@@ -1,0 +1,141 @@
+import { ar } from './messages/ar';
+import { bg } from './messages/bg';
+import { el } from './messages/el';
+import { en, type Catalogue, type MessageKey } from './messages/en';
+import { he } from './messages/he';
+import { hu } from './messages/hu';
+import { lv } from './messages/lv';
+import { pl } from './messages/pl';
+
+export type { Catalogue, MessageKey };
+
+/** The languages the portal speaks, each named in itself so a reader can find their own. */
+export const languages = [
+  { code: 'en', name: 'English', dir: 'ltr' },
+  { code: 'ar', name: 'العربية', dir: 'rtl' },
+  { code: 'he', name: 'עברית', dir: 'rtl' },
+  { code: 'el', name: 'Ελληνικά', dir: 'ltr' },
+  { code: 'pl', name: 'Polski', dir: 'ltr' },
+  { code: 'bg', name: 'Български', dir: 'ltr' },
+  { code: 'lv', name: 'Latviešu', dir: 'ltr' },
+  { code: 'hu', name: 'Magyar', dir: 'ltr' },
+] as const;
+
+export type Language = (typeof languages)[number]['code'];
+export type Direction = 'ltr' | 'rtl';
+export type Params = Readonly<Record<string, string | number | Date>>;
+export type Catalogues = Readonly<Record<Language, Partial<Catalogue>>>;
+
+export const defaultLanguage: Language = 'en';
+
+export const catalogues: Catalogues = { en, ar, he, el, pl, bg, lv, hu };
+
+export function isLanguage(value: unknown): value is Language {
+  return typeof value === 'string' && languages.some((l) => l.code === value);
+}
+
+export function isMessageKey(value: string): value is MessageKey {
+  return Object.hasOwn(en, value);
+}
+
+export function directionOf(language: Language): Direction {
+  return languages.find((l) => l.code === language)?.dir ?? 'ltr';
+}
+
+/**
+ * The message for a key in a language, with `{name}` placeholders filled from params. A key the
+ * language lacks falls back to English; a key nobody defines comes back as itself, so a gap shows
+ * on screen instead of an empty space.
+ */
+export function translate(
+  language: Language,
+  key: MessageKey,
+  params?: Params,
+  source: Catalogues = catalogues,
+): string {
+  const template = source[language]?.[key] ?? source.en?.[key] ?? en[key] ?? key;
+  return params ? interpolate(template, language, params) : template;
+}
+
+function interpolate(template: string, language: Language, params: Params): string {
+  return template.replace(/\{(\w+)\}/g, (placeholder, name: string) => {
+    const value = params[name];
+    if (value === undefined) {
+      return placeholder;
+    }
+    if (typeof value === 'number') {
+      return formatNumber(value, language);
+    }
+    if (value instanceof Date) {
+      return formatDateTime(value, language);
+    }
+    return value;
+  });
+}
+
+export function formatNumber(value: number, language: Language, options?: Intl.NumberFormatOptions): string {
+  return new Intl.NumberFormat(language, options).format(value);
+}
+
+export function formatDateTime(
+  value: Date,
+  language: Language,
+  options: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: 'short' },
+): string {
+  return new Intl.DateTimeFormat(language, options).format(value);
+}
+
+export function formatTime(value: Date, language: Language): string {
+  return new Intl.DateTimeFormat(language, { timeStyle: 'medium' }).format(value);
+}
+
+export const languageStorageKey = 'innovation-network.language';
+
+/**
+ * The language to start in: the reader's earlier choice, else the first of the browser's
+ * languages the portal speaks, else English.
+ */
+export function preferredLanguage(stored: string | null, browserLanguages: readonly string[]): Language {
+  if (isLanguage(stored)) {
+    return stored;
+  }
+  for (const tag of browserLanguages) {
+    const base = tag.toLowerCase().split('-')[0];
+    // "iw" is the old code for Hebrew that some systems still report.
+    const code = base === 'iw' ? 'he' : base;
+    if (isLanguage(code)) {
+      return code;
+    }
+  }
+  return defaultLanguage;
+}
+
+export function readStoredLanguage(storage: Pick<Storage, 'getItem'> | undefined = safeLocalStorage()): string | null {
+  try {
+    return storage?.getItem(languageStorageKey) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+export function storeLanguage(language: Language, storage: Pick<Storage, 'setItem'> | undefined = safeLocalStorage()): void {
+  try {
+    storage?.setItem(languageStorageKey, language);
+  } catch {
+    // Private modes may refuse storage; the choice then lasts for this visit only.
+  }
+}
+
+/** Sets `<html lang dir>` so assistive technology, fonts and the logical CSS follow the language. */
+export function applyLanguage(language: Language, root: HTMLElement = document.documentElement): void {
+  root.lang = language;
+  root.dir = directionOf(language);
+}
+
+function safeLocalStorage(): Storage | undefined {
+  try {
+    return globalThis.localStorage;
+  } catch {
+    return undefined;
+  }
+}
