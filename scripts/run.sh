@@ -53,8 +53,9 @@ wait_for_port 10002 Azurite
 wait_for_port 1080 maildev
 
 step "Starting the app"
-ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="$APP_URL" \
-  dotnet functions/Serverless.Functions/bin/Release/net10.0/Serverless.Functions.dll &
+# The build output is the content root, so appsettings*.json and host.json are read from there.
+(cd functions/Serverless.Functions/bin/Release/net10.0 &&
+  ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="$APP_URL" exec dotnet Serverless.Functions.dll) &
 pids+=($!)
 wait_for_port 7071 "The app"
 

@@ -1,9 +1,15 @@
+using Serverless.Functions.Audit;
+using Serverless.Functions.DemoData;
 using Serverless.Functions.Health;
+using Serverless.Functions.Identity;
 using Serverless.Functions.Platform.Configuration;
 using Serverless.Functions.Platform.Email;
 using Serverless.Functions.Platform.Functions;
 using Serverless.Functions.Platform.Http;
+using Serverless.Functions.Platform.Localization;
+using Serverless.Functions.Platform.Security;
 using Serverless.Functions.Platform.Storage;
+using Serverless.Functions.Registry;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -20,11 +26,21 @@ if (Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT") is { Leng
 builder.AddPlatform();
 builder.AddStorage();
 builder.AddEmail();
+builder.AddMessageCatalogue();
+builder.AddAudit();
+builder.AddSecurity();
+builder.AddIdentity();
+builder.AddRegistry();
+builder.AddDemoData();
 
 var app = builder.Build();
 
 app.UsePlatform();
+app.UseSecurity();
 app.MapHealthApi();
+app.MapAuthApi();
+app.MapRegistryApi();
+app.MapAuditApi();
 app.MapCustomHandlerApi();
 app.UseWebAssets();
 

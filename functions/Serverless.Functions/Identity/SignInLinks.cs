@@ -1,0 +1,99 @@
+using Microsoft.Extensions.Options;
+using Serverless.Functions.Audit;
+using Serverless.Functions.Platform.Email;
+using Serverless.Functions.Platform.Localization;
+using Serverless.Functions.Platform.Security;
+using Serverless.Functions.Registry;
+
+namespace Serverless.Functions.Identity;
+
+/// <summary>
+/// Emails single-use sign-in links. Unknown addresses get nothing (the API answers the same
+/// either way); the configured first admin is registered on their first request.
+/// </summary>
+public sealed class SignInLinks(
+    PeopleStore people,
+    ActionTokens tokens,
+    IEmailSender email,
+    ILocalizer localizer,
+    IAuditLog audit,
+    IOptions<AuthOptions> options,
+    TimeProvider time,
+    ILogger<SignInLinks> logger)
+{
+    public const string Purpose = "sign-in";
+
+    public async Task RequestAsync(string address, string? language, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var person = await people.FindByEmailAsync(address, cancellationToken);
+        if (IsFirstAdmin(address))
+        {
+            person = await EnsureFirstAdminAsync(person, address, language, cancellationToken);
+        }
+
+        if (person is null)
+        {
+            logger.LogInformation("Sign-in requested for an unregistered address; no email sent");
+            return;
+        }
+
+        var token = await tokens.IssueAsync(Purpose, person.Id, settings.SignInLinkLifetime, cancellationToken);
+        var message = LocalizedEmail.Compose(
+            localizer,
+            "email.signIn",
+            person.PreferredLanguage,
+            $"sign-in/{person.Id}/{SecureToken.Hash(token)[..16]}",
+            person.Email,
+            person.Name,
+            settings.Link("/sign-in/complete#token=" + token),
+            (int)settings.SignInLinkLifetime.TotalMinutes);
+        await email.SendAsync(message, cancellationToken);
+    }
+
+    private bool IsFirstAdmin(string address) =>
+        options.Value.FirstAdminEmail is { Length: > 0 } admin
+        && string.Equals(PeopleStore.NormalizeEmail(admin), PeopleStore.NormalizeEmail(address), StringComparison.Ordinal);
+
+    private async Task<PersonEntity?> EnsureFirstAdminAsync(PersonEntity? person, string address, string? language, CancellationToken cancellationToken)
+    {
+        if (person is null)
+        {
+            var now = time.GetUtcNow();
+            person = new PersonEntity
+            {
+                Id = Guid.NewGuid().ToString("N"),
+                Name = address.Split('@')[0],
+                Email = PeopleStore.NormalizeEmail(address),
+                PreferredLanguage = Languages.Normalize(language),
+                CreatedAt = now,
+                UpdatedAt = now,
+            };
+            person.SetRoles([Roles.Admin, Roles.Member]);
+            var created = await people.CreateAsync(person, cancellationToken);
+            if (created != WriteOutcome.Done)
+            {
+                // Two first sign-ins at once: the other one registered the admin.
+                return await people.FindByEmailAsync(address, cancellationToken);
+            }
+
+            await audit.RecordAsync(new AuditRecord("person", person.Id, "created", After: person.ToAudit()) { Actor = "system:first-admin" }, cancellationToken);
+            return person;
+        }
+
+        if (person.RoleList.Contains(Roles.Admin))
+        {
+            return person;
+        }
+
+        var before = person.ToAudit();
+        person.SetRoles([.. person.RoleList, Roles.Admin]);
+        person.UpdatedAt = time.GetUtcNow();
+        if (await people.UpdateAsync(person, person.Email, person.ETag, cancellationToken) == WriteOutcome.Done)
+        {
+            await audit.RecordAsync(new AuditRecord("person", person.Id, "role-granted", before, person.ToAudit()) { Actor = "system:first-admin" }, cancellationToken);
+        }
+
+        return person;
+    }
+}

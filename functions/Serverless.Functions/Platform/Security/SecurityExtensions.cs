@@ -1,0 +1,43 @@
+using Microsoft.AspNetCore.Antiforgery;
+
+namespace Serverless.Functions.Platform.Security;
+
+/// <summary>
+/// Antiforgery, rate limits and the middleware order that applies authentication, authorization,
+/// rate limits and antiforgery to every endpoint. Authentication schemes and policies come from
+/// the Identity feature.
+/// </summary>
+public static class SecurityExtensions
+{
+    public static IHostApplicationBuilder AddSecurity(this IHostApplicationBuilder builder)
+    {
+        builder.Services.Configure<RateLimitOptions>(builder.Configuration.GetSection(RateLimitOptions.SectionName));
+        builder.Services.AddSingleton<AddressRateLimiter>();
+        builder.Services.AddSingleton<ActionTokens>();
+        builder.Services.AddRateLimiter(RateLimitPolicies.Configure);
+        builder.Services.AddAntiforgery(o =>
+        {
+            o.HeaderName = AntiforgeryValidationMiddleware.HeaderName;
+            o.Cookie.Name = AntiforgeryValidationMiddleware.CookieName;
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.SuppressXFrameOptionsHeader = false;
+        });
+        return builder;
+    }
+
+    /// <summary>Goes after UsePlatform and before every API map.</summary>
+    public static WebApplication UseSecurity(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        app.UseMiddleware<AntiforgeryValidationMiddleware>();
+        return app;
+    }
+
+    /// <summary>Issues a request token for the caller (and sets the antiforgery cookie).</summary>
+    public static string IssueAntiforgeryToken(this HttpContext context) =>
+        context.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(context).RequestToken!;
+}

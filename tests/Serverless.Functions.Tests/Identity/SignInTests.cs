@@ -1,0 +1,238 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Serverless.Functions.Platform.Security;
+
+namespace Serverless.Functions.Tests.Identity;
+
+[Collection(StackCollection.Name)]
+public sealed class SignInTests(StackFixture stack)
+{
+    private static readonly TimeSpan MailTimeout = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task SignIn_FirstAdminThroughTheInbox_SessionShowsAdminRole()
+    {
+        var admin = PortalTestHost.UniqueEmail("first-admin");
+        await using var factory = PortalTestHost.Create(stack, ("Auth:FirstAdminEmail", admin));
+        using var client = await factory.ClientAsync();
+
+        using var asked = await client.PostAsJsonAsync("/api/auth/sign-in", new { email = admin.ToUpperInvariant(), language = "en" });
+        Assert.Equal(HttpStatusCode.Accepted, asked.StatusCode);
+        var mail = Assert.Single(await stack.Mail.WaitForMessagesToAsync(admin, 1, MailTimeout));
+        var text = mail.GetProperty("text").GetString()!;
+        Assert.Contains("http://portal.test/sign-in/complete#token=", text, StringComparison.Ordinal);
+        using var unauthenticated = await client.GetAsync("/api/auth/me");
+        using var completed = await client.PostAsJsonAsync("/api/auth/complete", new { token = PortalTestHost.TokenFrom(text) });
+        var me = await client.GetFromJsonAsync<JsonElement>("/api/auth/me");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, unauthenticated.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, completed.StatusCode);
+        Assert.Contains("inn.session=", string.Join(";", completed.Headers.GetValues("Set-Cookie")), StringComparison.Ordinal);
+        Assert.Contains("httponly", string.Join(";", completed.Headers.GetValues("Set-Cookie")), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(admin, me.GetProperty("email").GetString());
+        Assert.Equal(["admin", "member"], me.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+    }
+
+    [Fact]
+    public async Task SignIn_UnknownAddress_SameAnswerAndNoEmail()
+    {
+        await using var factory = PortalTestHost.Create(stack);
+        var known = await factory.SeedPersonAsync();
+        var unknown = PortalTestHost.UniqueEmail("nobody");
+        using var client = await factory.ClientAsync();
+
+        using var forKnown = await client.PostAsJsonAsync("/api/auth/sign-in", new { email = known.Email });
+        using var forUnknown = await client.PostAsJsonAsync("/api/auth/sign-in", new { email = unknown });
+
+        Assert.Equal(HttpStatusCode.Accepted, forUnknown.StatusCode);
+        Assert.Equal(forKnown.StatusCode, forUnknown.StatusCode);
+        Assert.Equal(await forKnown.Content.ReadAsStringAsync(), await forUnknown.Content.ReadAsStringAsync());
+        Assert.Single(await stack.Mail.WaitForMessagesToAsync(known.Email, 1, MailTimeout));
+        Assert.Empty(await stack.Mail.GetMessagesToAsync(unknown));
+    }
+
+    [Fact]
+    public async Task SignIn_ArabicPreferringPerson_GetsTheEmailInArabicWithTheNameEncoded()
+    {
+        await using var factory = PortalTestHost.Create(stack);
+        var person = await factory.SeedPersonAsync(language: "ar", name: "ليلى <b>حداد</b>");
+        using var client = await factory.ClientAsync();
+
+        await client.PostAsJsonAsync("/api/auth/sign-in", new { email = person.Email, language = "en" });
+
+        var mail = Assert.Single(await stack.Mail.WaitForMessagesToAsync(person.Email, 1, MailTimeout));
+        Assert.Equal("رابط تسجيل الدخول إلى شبكة الابتكار", mail.GetProperty("subject").GetString());
+        var html = mail.GetProperty("html").GetString()!;
+        Assert.Contains("dir=\"rtl\"", html, StringComparison.Ordinal);
+        Assert.Contains("&lt;b&gt;", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<b>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SetLanguage_ToPolish_IsRememberedAndTheNextEmailIsPolish()
+    {
+        await using var factory = PortalTestHost.Create(stack);
+        var person = await factory.SeedPersonAsync(language: "en");
+        using var client = await factory.SignedInClientAsync(person);
+
+        using var changed = await client.PutAsJsonAsync("/api/auth/me/language", new { language = "pl" });
+        using var refused = await client.PutAsJsonAsync("/api/auth/me/language", new { language = "xx" });
+        var me = await client.GetFromJsonAsync<JsonElement>("/api/auth/me");
+        await client.PostAsJsonAsync("/api/auth/sign-in", new { email = person.Email });
+
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.True((await refused.ProblemAsync()).GetProperty("errors").TryGetProperty("language", out _));
+        Assert.Equal("pl", me.GetProperty("language").GetString());
+        var mail = Assert.Single(await stack.Mail.WaitForMessagesToAsync(person.Email, 1, MailTimeout));
+        Assert.Equal("Twój link do logowania w Sieci Innowacji", mail.GetProperty("subject").GetString());
+    }
+
+    [Fact]
+    public async Task Complete_ExpiredToken_Returns400TokenExpiredAndNoSession()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var baseFactory = PortalTestHost.Create(stack);
+        await using var factory = baseFactory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(time)));
+        var person = await factory.SeedPersonAsync();
+        var token = await factory.Services.GetRequiredService<ActionTokens>().IssueAsync("sign-in", person.Id, TimeSpan.FromMinutes(15), default);
+        using var client = await factory.ClientAsync();
+
+        time.Advance(TimeSpan.FromMinutes(15) + TimeSpan.FromSeconds(1));
+        using var response = await client.PostAsJsonAsync("/api/auth/complete", new { token });
+        using var me = await client.GetAsync("/api/auth/me");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("token_expired", (await response.ProblemAsync()).GetProperty("code").GetString());
+        Assert.False(response.Headers.Contains("Set-Cookie") && response.Headers.GetValues("Set-Cookie").Any(c => c.StartsWith("inn.session=", StringComparison.Ordinal)));
+        Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
+    }
+
+    [Fact]
+    public async Task Complete_TokenUsedTwice_SecondIs400TokenUsedAndNoSession()
+    {
+        await using var factory = PortalTestHost.Create(stack);
+        var person = await factory.SeedPersonAsync();
+        var token = await factory.Services.GetRequiredService<ActionTokens>().IssueAsync("sign-in", person.Id, TimeSpan.FromMinutes(15), default);
+        using var first = await factory.ClientAsync();
+        using var second = await factory.ClientAsync();
+
+        using var used = await first.PostAsJsonAsync("/api/auth/complete", new { token });
+        using var again = await second.PostAsJsonAsync("/api/auth/complete", new { token });
+        using var me = await second.GetAsync("/api/auth/me");
+
+        Assert.Equal(HttpStatusCode.OK, used.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
+        Assert.Equal("token_used", (await again.ProblemAsync()).GetProperty("code").GetString());
+        Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    [InlineData("not a token")]
+    [InlineData("")]
+    public async Task Complete_ForgedToken_Returns400TokenInvalid(string token)
+    {
+        await using var factory = PortalTestHost.Create(stack);
+        using var client = await factory.ClientAsync();
+
+        using var response = await client.PostAsJsonAsync("/api/auth/complete", new { token });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("token_invalid", (await response.ProblemAsync()).GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task Complete_SignInTokenOfAnotherPurpose_IsInvalid()
+    {
+        await using var factory = PortalTestHost.Create(stack);
+        var person = await factory.SeedPersonAsync();
+        var token = await factory.Services.GetRequiredService<ActionTokens>().IssueAsync("newsletter-confirm", person.Id, TimeSpan.FromMinutes(15), default);
+        using var client = await factory.ClientAsync();
+
+        using var response = await client.PostAsJsonAsync("/api/auth/complete", new { token });
+
+        Assert.Equal("token_invalid", (await response.ProblemAsync()).GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task SignIn_SixthRequestForOneAddressInFifteenMinutes_Returns429()
+    {
+        await using var factory = PortalTestHost.Create(stack);
+        using var client = await factory.ClientAsync();
+        var email = PortalTestHost.UniqueEmail("eager");
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 6; i++)
+        {
+            using var response = await client.PostAsJsonAsync("/api/auth/sign-in", new { email });
+            statuses.Add(response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                Assert.Equal("rate_limited", (await response.ProblemAsync()).GetProperty("code").GetString());
+            }
+        }
+
+        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.Accepted, 5), HttpStatusCode.TooManyRequests], statuses);
+    }
+
+    [Fact]
+    public async Task SignIn_OneClientManyAddresses_IsLimitedPerClient()
+    {
+        await using var factory = PortalTestHost.Create(stack, ("RateLimits:PerClientPermits", "3"));
+        using var client = await factory.ClientAsync();
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+        {
+            using var response = await client.PostAsJsonAsync("/api/auth/sign-in", new { email = PortalTestHost.UniqueEmail("spray") });
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.Accepted, HttpStatusCode.Accepted, HttpStatusCode.Accepted, HttpStatusCode.TooManyRequests], statuses);
+    }
+
+    [Fact]
+    public async Task SignIn_WithoutAntiforgeryHeader_Returns400AndSendsNothing()
+    {
+        await using var factory = PortalTestHost.Create(stack);
+        var person = await factory.SeedPersonAsync();
+        using var client = factory.CreateClient();
+
+        using var response = await client.PostAsJsonAsync("/api/auth/sign-in", new { email = person.Email });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("antiforgery_invalid", (await response.ProblemAsync()).GetProperty("code").GetString());
+        await Task.Delay(500);
+        Assert.Empty(await stack.Mail.GetMessagesToAsync(person.Email));
+    }
+
+    [Fact]
+    public async Task SignOut_EndsTheSession()
+    {
+        await using var factory = PortalTestHost.Create(stack);
+        using var client = await factory.SignedInAsAsync();
+
+        using var signedOut = await client.PostAsync("/api/auth/sign-out", null);
+        using var me = await client.GetAsync("/api/auth/me");
+
+        Assert.Equal(HttpStatusCode.NoContent, signedOut.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
+    }
+
+    [Fact]
+    public async Task SignIn_InvalidEmail_Returns400NamingEmail()
+    {
+        await using var factory = PortalTestHost.Create(stack);
+        using var client = await factory.ClientAsync();
+
+        using var response = await client.PostAsJsonAsync("/api/auth/sign-in", new { email = "not-an-address" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await response.ProblemAsync()).GetProperty("errors").TryGetProperty("email", out _));
+    }
+}
