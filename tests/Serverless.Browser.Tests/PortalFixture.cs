@@ -22,6 +22,9 @@ public sealed class PortalFixture : IAsyncLifetime
 
     public string BaseUrl { get; private set; } = "";
 
+    /// <summary>Becomes an admin on the first sign-in (setting Auth:FirstAdminEmail).</summary>
+    public string FirstAdminEmail { get; } = "portal-admin@browser.test";
+
     public IServiceProvider Services => _factory!.Services;
 
     public async Task InitializeAsync()
@@ -33,13 +36,20 @@ public sealed class PortalFixture : IAsyncLifetime
         }
 
         await Task.WhenAll(Storage.InitializeAsync(), Mail.InitializeAsync());
+        // The port is chosen first so that emailed links point at this very server.
+        var port = NodeProcess.FreePort();
         _factory = new PortalFactory(new Dictionary<string, string?>
         {
             ["Storage:ConnectionString"] = Storage.ConnectionString,
             ["Email:Smtp:Port"] = Mail.SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Web:Root"] = webRoot,
+            ["Auth:FirstAdminEmail"] = FirstAdminEmail,
+            ["Auth:PublicBaseUrl"] = $"http://localhost:{port}",
+            // Every test signs in through the inbox; the production limits would stop the run.
+            ["RateLimits:PerAddressPermits"] = "1000",
+            ["RateLimits:PerClientPermits"] = "10000",
         });
-        _factory.UseKestrel(NodeProcess.FreePort());
+        _factory.UseKestrel(port);
         _factory.StartServer();
         BaseUrl = _factory.ClientOptions.BaseAddress.ToString().TrimEnd('/');
         Browser = await BrowserDriver.LaunchAsync();

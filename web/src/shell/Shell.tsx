@@ -3,6 +3,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import { useI18n } from '../i18n/I18nProvider';
 import type { MessageKey } from '../i18n/catalogue';
 import { Link } from '../router/router';
+import { SessionMenu } from '../features/account/SessionMenu';
 import { LanguageSwitcher } from './LanguageSwitcher';
 import { pageHeadingId } from './PageHeading';
 
@@ -51,6 +52,7 @@ export function Shell({ nav, path, titleKey, children }: ShellProps) {
             {appName}
           </Link>
           <LanguageSwitcher />
+          <SessionMenu />
         </div>
         <nav class="site-nav" aria-label={t('nav.label')}>
           <ul class="container site-nav__list">

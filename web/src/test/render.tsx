@@ -2,6 +2,7 @@ import { render } from '@testing-library/preact';
 import { vi } from 'vitest';
 import { App } from '../app';
 import type { Language } from '../i18n/catalogue';
+import type { Me } from '../session/api';
 import type { HealthReport } from '../features/home/health';
 
 export const healthyReport: HealthReport = {
@@ -20,7 +21,11 @@ export function stubHealth(status: number, body: unknown) {
   return fetchMock;
 }
 
-export function renderApp(path = '/', language: Language = 'en') {
+/** A signed-in administrator, so every page and link is there and no session request is made. */
+export const testAdmin: Me = { personId: 'admin-1', email: 'admin@example.org', name: 'Ada Admin', roles: ['admin', 'member'], language: 'en' };
+
+/** Renders the whole app; pass session null for a visitor, undefined to ask the (stubbed) server. */
+export function renderApp(path = '/', language: Language = 'en', session: Me | null | undefined = testAdmin) {
   window.history.replaceState(null, '', path);
-  return render(<App language={language} />);
+  return render(<App language={language} session={session} />);
 }

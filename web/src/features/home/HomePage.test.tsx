@@ -20,6 +20,12 @@ describe('HomePage', () => {
       'Cohorts',
       'Library',
       'Requests',
+      'Newsletter',
+      'People',
+      'Organisations',
+      'Import people',
+      'Audit log',
+      'Workflows',
     ]);
     expect(within(nav).getByRole('link', { name: 'Home' }).getAttribute('aria-current')).toBe('page');
     const tracks = screen.getAllByRole('heading', { level: 3 }).map((h) => h.textContent);

@@ -1,0 +1,61 @@
+import type { ComponentChildren } from 'preact';
+import { useI18n } from '../i18n/I18nProvider';
+
+/** The attributes a control inside a FormField must carry. */
+export interface FieldControlProps {
+  id: string;
+  'aria-describedby'?: string;
+  'aria-invalid'?: 'true';
+}
+
+interface FormFieldProps {
+  id: string;
+  label: ComponentChildren;
+  hint?: ComponentChildren;
+  error?: string | null;
+  optional?: boolean;
+  class?: string;
+  /** Renders the control with the id and the describedby/invalid attributes it must carry. */
+  children: (control: FieldControlProps) => ComponentChildren;
+}
+
+export function hintId(id: string): string {
+  return `${id}-hint`;
+}
+
+export function errorId(id: string): string {
+  return `${id}-error`;
+}
+
+/**
+ * A visible label, an optional hint and an error message, all tied to the control: the label by
+ * `for`, hint and error by `aria-describedby`, the error state by `aria-invalid`.
+ */
+export function FormField({ id, label, hint, error, optional, class: className, children }: FormFieldProps) {
+  const { t } = useI18n();
+  const describedBy = [hint ? hintId(id) : null, error ? errorId(id) : null].filter(Boolean).join(' ');
+  return (
+    <div class={['form-field', error ? 'form-field--error' : '', className ?? ''].filter(Boolean).join(' ')}>
+      <label class="form-field__label" for={id}>
+        {label}
+        {optional && <span class="form-field__optional"> {t('form.optional')}</span>}
+      </label>
+      {hint && (
+        <p class="form-field__hint" id={hintId(id)}>
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p class="form-field__error" id={errorId(id)}>
+          <span class="visually-hidden">{t('form.errorPrefix')} </span>
+          {error}
+        </p>
+      )}
+      {children({
+        id,
+        'aria-describedby': describedBy || undefined,
+        'aria-invalid': error ? 'true' : undefined,
+      })}
+    </div>
+  );
+}
