@@ -2,7 +2,9 @@ using Serverless.Functions.Audit;
 using Serverless.Functions.DemoData;
 using Serverless.Functions.Health;
 using Serverless.Functions.Identity;
+using Serverless.Functions.Operations;
 using Serverless.Functions.Platform.Configuration;
+using Serverless.Functions.Platform.Durable;
 using Serverless.Functions.Platform.Email;
 using Serverless.Functions.Platform.Functions;
 using Serverless.Functions.Platform.Http;
@@ -26,6 +28,7 @@ if (Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT") is { Leng
 builder.AddPlatform();
 builder.AddStorage();
 builder.AddEmail();
+builder.AddDurable();
 builder.AddMessageCatalogue();
 builder.AddAudit();
 builder.AddSecurity();
@@ -41,6 +44,7 @@ app.MapHealthApi();
 app.MapAuthApi();
 app.MapRegistryApi();
 app.MapAuditApi();
+app.MapOrchestrationsAdminApi();
 app.MapCustomHandlerApi();
 app.UseWebAssets();
 

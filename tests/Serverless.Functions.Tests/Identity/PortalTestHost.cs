@@ -11,7 +11,9 @@ namespace Serverless.Functions.Tests.Identity;
 /// <summary>Short helpers for portal tests: an app with extra settings, antiforgery, seeded people and signed-in clients.</summary>
 internal static partial class PortalTestHost
 {
-    public static PlatformFactory Create(StackFixture stack, params (string Key, string? Value)[] settings)
+    public static PlatformFactory Create(StackFixture stack, params (string Key, string? Value)[] settings) => Create(stack, null, settings);
+
+    public static PlatformFactory Create(StackFixture stack, Action<IServiceCollection>? services, params (string Key, string? Value)[] settings)
     {
         var all = new Dictionary<string, string?>
         {
@@ -26,7 +28,7 @@ internal static partial class PortalTestHost
             all[key] = value;
         }
 
-        return new PlatformFactory(all);
+        return new PlatformFactory(all, services);
     }
 
     /// <summary>A browser-like client (keeps cookies) that sends the antiforgery header on every request.</summary>

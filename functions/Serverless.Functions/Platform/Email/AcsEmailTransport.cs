@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using Azure.Core;
 using Microsoft.Extensions.Options;
 

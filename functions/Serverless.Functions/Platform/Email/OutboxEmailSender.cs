@@ -1,5 +1,4 @@
 using Azure;
-using Azure.Storage.Blobs;
 using Serverless.Functions.Platform.Storage;
 
 namespace Serverless.Functions.Platform.Email;

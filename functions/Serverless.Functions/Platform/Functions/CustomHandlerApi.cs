@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Serverless.Durable;
 using Serverless.Functions.Platform.Email;
 
 namespace Serverless.Functions.Platform.Functions;
@@ -13,6 +14,10 @@ public static class CustomHandlerApi
     public static IEndpointRouteBuilder MapCustomHandlerApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/").ExcludeFromDescription().AddEndpointFilter(LoopbackOnly);
+        group.MapPost("/orchestrations", (InvocationRequest request, DurableWorker worker, CancellationToken ct) =>
+            DurableMessageAsync(request, worker, worker.ControlQueueName, ct));
+        group.MapPost("/activities", (InvocationRequest request, DurableWorker worker, CancellationToken ct) =>
+            DurableMessageAsync(request, worker, worker.WorkItemQueueName, ct));
         group.MapPost("/email-outbox", EmailOutboxAsync);
         group.MapPost("/sweeper", SweepAsync);
         return app;
@@ -35,11 +40,31 @@ public static class CustomHandlerApi
         return Ok($"email {outcome}");
     }
 
-    public static async Task<IResult> SweepAsync(EmailDispatcher dispatcher, CancellationToken cancellationToken)
+    /// <summary>
+    /// One orchestration or activity message. A failure propagates as a 500 so the host retries
+    /// the message; the runtime itself dead-letters it after its attempt limit.
+    /// </summary>
+    public static async Task<IResult> DurableMessageAsync(InvocationRequest request, DurableWorker worker, string queueName, CancellationToken cancellationToken)
     {
-        var delivered = await dispatcher.SweepAsync(cancellationToken);
-        return Ok($"swept: {delivered} emails delivered");
+        if (QueueMessageText(request) is not { } text)
+        {
+            return TypedResults.Problem(title: "The invocation has no queue message.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        await worker.HandleMessageAsync(queueName, text, DequeueCount(request), cancellationToken);
+        return Ok($"handled a message from {queueName}");
     }
+
+    public static async Task<IResult> SweepAsync(EmailDispatcher dispatcher, DurableWorker worker, CancellationToken cancellationToken)
+    {
+        var swept = await worker.SweepAsync(cancellationToken);
+        var delivered = await dispatcher.SweepAsync(cancellationToken);
+        return Ok($"swept: {swept.TimersFired} timers fired, {swept.InstancesSwept} instances relayed, {delivered} emails delivered");
+    }
+
+    private static long DequeueCount(InvocationRequest request) =>
+        request.Metadata is { } metadata && metadata.TryGetValue("DequeueCount", out var value) &&
+        (value.ValueKind == JsonValueKind.Number ? value.TryGetInt64(out var n) : long.TryParse(value.GetString(), out n)) ? n : 1;
 
     /// <summary>The queue trigger's message text: the host passes it as a JSON string, or as parsed JSON.</summary>
     public static string? QueueMessageText(InvocationRequest request)

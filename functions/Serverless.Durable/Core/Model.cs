@@ -1,0 +1,147 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Serverless.Durable.Core;
+
+internal enum EventKind
+{
+    OrchestratorStarted,
+    ExecutionStarted,
+    ExecutionCompleted,
+    ExecutionFailed,
+    ExecutionTerminated,
+    ExecutionSuspended,
+    ExecutionResumed,
+    ContinuedAsNew,
+    TaskScheduled,
+    TaskCompleted,
+    TaskFailed,
+    SubOrchestrationCreated,
+    SubOrchestrationCompleted,
+    SubOrchestrationFailed,
+    TimerCreated,
+    TimerFired,
+    EventRaised,
+    EventSent,
+}
+
+/// <summary>One recorded fact of an execution; stored as JSON, one table row each.</summary>
+internal sealed class HistoryEvent
+{
+    public EventKind Kind { get; set; }
+
+    public DateTimeOffset Timestamp { get; set; }
+
+    public int TaskId { get; set; } = -1;
+
+    public string? Name { get; set; }
+
+    public string? Data { get; set; }
+
+    public TaskFailureDetails? Failure { get; set; }
+
+    public DateTimeOffset? FireAt { get; set; }
+
+    public string? Target { get; set; }
+
+    public string? Version { get; set; }
+
+    public HistoryEvent Copy() => (HistoryEvent)MemberwiseClone();
+}
+
+internal enum MessageKind
+{
+    Notify,
+    ExecutionStarted,
+    TaskCompleted,
+    TaskFailed,
+    TimerFired,
+    SubOrchestrationCompleted,
+    SubOrchestrationFailed,
+    EventRaised,
+    Terminate,
+    Suspend,
+    Resume,
+    ActivityRequest,
+}
+
+/// <summary>A message between instances, activities and clients. Every message has a stable id for de-duplication.</summary>
+internal sealed class WorkMessage
+{
+    public string Id { get; set; } = string.Empty;
+
+    public MessageKind Kind { get; set; }
+
+    public string InstanceId { get; set; } = string.Empty;
+
+    public string? ExecutionId { get; set; }
+
+    public int TaskId { get; set; } = -1;
+
+    public string? Name { get; set; }
+
+    public string? Data { get; set; }
+
+    public TaskFailureDetails? Failure { get; set; }
+
+    public DateTimeOffset? FireAt { get; set; }
+
+    public DateTimeOffset SentAt { get; set; }
+
+    public string? ParentInstanceId { get; set; }
+
+    public string? ParentExecutionId { get; set; }
+
+    public int ParentTaskId { get; set; } = -1;
+
+    /// <summary>Sent again by a process that did not commit it (after a crash or by the sweeper): receivers check for an earlier copy.</summary>
+    public bool Resent { get; set; }
+
+    public WorkMessage Copy() => (WorkMessage)MemberwiseClone();
+}
+
+internal enum OutboxKind
+{
+    /// <summary>Send to the work-item queue.</summary>
+    WorkItem,
+
+    /// <summary>Send to the control queue.</summary>
+    Control,
+
+    /// <summary>Append to another instance's inbox (events).</summary>
+    Inbox,
+
+    /// <summary>Create a sub-orchestration instance.</summary>
+    CreateInstance,
+
+    /// <summary>Write a durable timer.</summary>
+    Timer,
+}
+
+internal sealed class OutboxAction
+{
+    public string Id { get; set; } = string.Empty;
+
+    public OutboxKind Kind { get; set; }
+
+    public WorkMessage Message { get; set; } = new();
+
+    public DateTimeOffset? Due { get; set; }
+
+    /// <summary>Committed by this process and not sent before, so its receiver need not look for an earlier copy.</summary>
+    [JsonIgnore]
+    public bool Fresh { get; set; }
+}
+
+internal static class InternalJson
+{
+    public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.General)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
+
+    public static T Deserialize<T>(string json) => JsonSerializer.Deserialize<T>(json, Options) ?? throw new JsonException("Empty JSON.");
+}
