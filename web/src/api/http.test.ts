@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { jsonResponse } from '../components/testing';
-import { ApiError, http, resetAntiforgeryToken } from './http';
+import { ApiError, http, request, resetAntiforgeryToken } from './http';
 
 afterEach(() => resetAntiforgeryToken());
 
@@ -67,5 +67,33 @@ describe('http', () => {
   it('reports a network failure as status 0', async () => {
     vi.stubGlobal('fetch', vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))));
     await expect(http.get('/api/a')).rejects.toMatchObject({ status: 0 });
+  });
+
+  it('sends what a call asks for: Accept-Language, If-Match, a raw body and a fresh token each time', async () => {
+    let n = 0;
+    const fetchMock = vi.fn(async (url: string) => (url === '/api/auth/antiforgery' ? jsonResponse(200, { token: `t${++n}` }) : jsonResponse(200, { ok: 1 })));
+    vi.stubGlobal('fetch', fetchMock);
+    document.documentElement.lang = 'ar';
+    try {
+      const options = { sendLanguage: true, ifMatch: 'W/"1"', raw: 'a,b', contentType: 'text/csv', freshAntiforgery: true };
+      await expect(request('POST', '/api/csv', undefined, options)).resolves.toEqual({ ok: 1 });
+      await request('POST', '/api/csv', undefined, options);
+    } finally {
+      document.documentElement.lang = '';
+    }
+    const calls = fetchMock.mock.calls as unknown as unknown[][];
+    expect(calls.map((c) => c[0])).toEqual(['/api/auth/antiforgery', '/api/csv', '/api/auth/antiforgery', '/api/csv']);
+    const headers = headersOf(calls[1]!);
+    expect(headers).toMatchObject({ 'Accept-Language': 'ar', 'If-Match': 'W/"1"', 'Content-Type': 'text/csv', 'X-XSRF-TOKEN': 't1' });
+    expect((calls[1]![1] as RequestInit).body).toBe('a,b');
+    expect(headersOf(calls[3]!)['X-XSRF-TOKEN']).toBe('t2');
+  });
+
+  it('exposes the problem code and lets a caller build its own error', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => jsonResponse(429, { title: 'Slow down', code: 'rate_limited' })));
+    await expect(http.get('/api/a')).rejects.toMatchObject({ status: 429, code: 'rate_limited' });
+    vi.stubGlobal('fetch', vi.fn(async () => new Response('upstream down', { status: 502, statusText: 'Bad Gateway' })));
+    const error = await request('GET', '/api/a', undefined, { toError: (p) => new ApiError(p.status, p.title, p.detail, p.errors, p.code) }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 502, title: 'Bad Gateway', detail: undefined });
   });
 });

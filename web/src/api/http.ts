@@ -1,5 +1,6 @@
 // A small fetch wrapper for the portal's own API: JSON in and out, the session cookie, the
-// antiforgery header on state changes, and ProblemDetails turned into a typed ApiError.
+// antiforgery header on state changes, and ProblemDetails turned into a typed ApiError. Options
+// add what some calls need: Accept-Language, If-Match, a raw (CSV) body, a fresh antiforgery token.
 
 export type FieldErrors = Readonly<Record<string, readonly string[]>>;
 
@@ -9,14 +10,17 @@ export class ApiError extends Error {
   readonly title: string;
   readonly detail: string | undefined;
   readonly errors: FieldErrors;
+  /** The ProblemDetails "code" (token_used, rate_limited, import_has_errors), when the server gave one. */
+  readonly code: string | undefined;
 
-  constructor(status: number, title: string, detail?: string, errors: FieldErrors = {}) {
+  constructor(status: number, title: string, detail?: string, errors: FieldErrors = {}, code?: string) {
     super(detail ? `${title}: ${detail}` : title);
     this.name = 'ApiError';
     this.status = status;
     this.title = title;
     this.detail = detail;
     this.errors = errors;
+    this.code = code;
   }
 }
 
@@ -38,19 +42,20 @@ export function resetAntiforgeryToken(): void {
   antiforgeryToken = undefined;
 }
 
-async function fetchAntiforgeryToken(): Promise<string | null> {
+/** A fresh token asks once for this call alone and, when the server will not give one, sends none. */
+async function fetchAntiforgeryToken(fresh = false): Promise<string | null> {
   const response = await fetch(antiforgeryUrl, {
     method: 'GET',
     credentials: 'same-origin',
     headers: { Accept: 'application/json' },
   });
-  if (response.status === 404) {
+  if (response.status === 404 || (fresh && !response.ok)) {
     return null;
   }
   if (!response.ok) {
     throw await toApiError(response);
   }
-  const body: unknown = await readBody(response);
+  const body: unknown = fresh ? await readBodyOrUndefined(response) : await readBody(response);
   const token = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).token : undefined;
   return typeof token === 'string' && token !== '' ? token : null;
 }
@@ -71,17 +76,47 @@ function antiforgery(): Promise<string | null> {
 
 export interface RequestOptions {
   signal?: AbortSignal;
+  /** Sends Accept-Language with the UI language (as set on <html lang>), so problem titles come back in it. */
+  sendLanguage?: boolean;
+  /** Sends If-Match with the record's ETag; the server answers 412 when someone else changed it. */
+  ifMatch?: string;
+  /** A body sent as it is (a CSV file) when there is no JSON body, as contentType (text/plain if not given). */
+  raw?: Blob | string;
+  contentType?: string;
+  /** Fetches an antiforgery token for this call alone rather than the cached one; none is sent if it cannot be had. */
+  freshAntiforgery?: boolean;
+  /** A success body that cannot be read comes back as undefined rather than as the read's error. */
+  tolerateUnreadableBody?: boolean;
+  /** Makes the error for a failed call (by default an ApiError, a text body being its detail). */
+  toError?: (problem: Problem) => ApiError;
+}
+
+/** The reader's language as set on <html lang> by the i18n provider. */
+function uiLanguage(): string {
+  return document.documentElement.lang || 'en';
 }
 
 export async function request<T>(method: Method, url: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
+  const toError = options.toError ?? defaultError;
   const headers: Record<string, string> = { Accept: 'application/problem+json, application/json' };
+  if (options.sendLanguage) {
+    headers['Accept-Language'] = uiLanguage();
+  }
+  let content: BodyInit | undefined;
   if (body !== undefined) {
     headers['Content-Type'] = 'application/json';
+    content = JSON.stringify(body);
+  } else if (options.raw !== undefined) {
+    headers['Content-Type'] = options.contentType ?? 'text/plain';
+    content = options.raw;
+  }
+  if (options.ifMatch) {
+    headers['If-Match'] = options.ifMatch;
   }
   let response: Response;
   try {
     if (unsafeMethods.has(method)) {
-      const token = await antiforgery();
+      const token = await (options.freshAntiforgery ? fetchAntiforgeryToken(true) : antiforgery());
       if (token) {
         headers[antiforgeryHeader] = token;
       }
@@ -90,19 +125,19 @@ export async function request<T>(method: Method, url: string, body?: unknown, op
       method,
       credentials: 'same-origin',
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: content,
       signal: options.signal,
     });
   } catch (error) {
     if (isApiError(error) || (error instanceof DOMException && error.name === 'AbortError')) {
       throw error;
     }
-    throw new ApiError(0, 'Network error', error instanceof Error ? error.message : String(error));
+    throw toError({ status: 0, title: 'Network error', detail: error instanceof Error ? error.message : String(error), text: undefined, errors: {}, code: undefined });
   }
   if (!response.ok) {
-    throw await toApiError(response);
+    throw toError(await readProblem(response));
   }
-  return (await readBody(response)) as T;
+  return (await (options.tolerateUnreadableBody ? readBodyOrUndefined(response) : readBody(response))) as T;
 }
 
 export const http = {
@@ -126,18 +161,42 @@ async function readBody(response: Response): Promise<unknown> {
   }
 }
 
+function readBodyOrUndefined(response: Response): Promise<unknown> {
+  return readBody(response).catch(() => undefined);
+}
+
+/** A failed call as its RFC 9457 ProblemDetails (or ASP.NET ValidationProblem) body tells it. */
+export interface Problem {
+  status: number;
+  title: string;
+  /** The problem's own detail. */
+  detail: string | undefined;
+  /** The body, when it was text rather than JSON. */
+  text: string | undefined;
+  errors: FieldErrors;
+  code: string | undefined;
+}
+
+async function readProblem(response: Response): Promise<Problem> {
+  const body = await readBodyOrUndefined(response);
+  const problem = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+  return {
+    status: response.status,
+    title: typeof problem.title === 'string' && problem.title !== '' ? problem.title : response.statusText || `HTTP ${response.status}`,
+    detail: typeof problem.detail === 'string' ? problem.detail : undefined,
+    text: typeof body === 'string' && body !== '' ? body : undefined,
+    errors: toFieldErrors(problem.errors),
+    code: typeof problem.code === 'string' ? problem.code : undefined,
+  };
+}
+
+function defaultError(problem: Problem): ApiError {
+  return new ApiError(problem.status, problem.title, problem.detail ?? problem.text, problem.errors, problem.code);
+}
+
 /** Reads an RFC 9457 ProblemDetails (or an ASP.NET ValidationProblem) from a failed response. */
 export async function toApiError(response: Response): Promise<ApiError> {
-  let body: unknown;
-  try {
-    body = await readBody(response);
-  } catch {
-    body = undefined;
-  }
-  const problem = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
-  const title = typeof problem.title === 'string' && problem.title !== '' ? problem.title : response.statusText || `HTTP ${response.status}`;
-  const detail = typeof problem.detail === 'string' ? problem.detail : typeof body === 'string' && body !== '' ? body : undefined;
-  return new ApiError(response.status, title, detail, toFieldErrors(problem.errors));
+  return defaultError(await readProblem(response));
 }
 
 function toFieldErrors(value: unknown): FieldErrors {

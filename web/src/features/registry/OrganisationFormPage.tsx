@@ -1,16 +1,8 @@
-import { useEffect, useState } from 'preact/hooks';
-import { describeError } from '../../api/describe';
-import { ErrorSummary, mapProblemErrors, type SummaryError } from '../../components/ErrorSummary';
 import { FormField } from '../../components/FormField';
-import { useToast } from '../../components/Toasts';
 import { useI18n } from '../../i18n/I18nProvider';
 import { languages } from '../../i18n/catalogue';
-import { Link, navigate, usePath } from '../../router/router';
-import { CodedApiError } from '../../session/request';
+import { Link, usePath } from '../../router/router';
 import { RequireRole } from '../../session/RequireRole';
-import { useSession } from '../../session/SessionProvider';
-import { PageHeading } from '../../shell/PageHeading';
-import { auditPathFor } from '../audit/paths';
 import {
   createOrganisation,
   getOrganisation,
@@ -25,6 +17,7 @@ import {
 } from './api';
 import { levelLabel } from './labels';
 import { registryRoles } from './PeopleListPage';
+import { RecordFormTop, RecordUnavailable, useRecordForm } from './useRecordForm';
 
 export const levels = ['national', 'regional', 'local'] as const;
 
@@ -103,59 +96,25 @@ const nameId = (k: number) => `organisation-name-${k}`;
 const nameLanguageId = (k: number) => `organisation-name-language-${k}`;
 const domainId = (k: number) => `organisation-domain-${k}`;
 
-type Load = { kind: 'loading' } | { kind: 'ready'; organisation: Organisation | null } | { kind: 'notFound' } | { kind: 'failed'; error: unknown };
-
 function OrganisationForm({ id }: { id: string }) {
   const { t, language } = useI18n();
-  const toast = useToast();
-  const session = useSession();
-  const creating = id === newId;
-  const [load, setLoad] = useState<Load>(creating ? { kind: 'ready', organisation: null } : { kind: 'loading' });
-  const [form, setForm] = useState<FormState>(emptyForm);
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
-  const [summary, setSummary] = useState<SummaryError[]>([]);
-  const [attempt, setAttempt] = useState(0);
-  const [stale, setStale] = useState(false);
-  const [busy, setBusy] = useState(false);
-
-  const loadOrganisation = () => {
-    if (creating) return;
-    setLoad({ kind: 'loading' });
-    getOrganisation(id).then(
-      (organisation) => {
-        setLoad({ kind: 'ready', organisation });
-        setForm(toForm(organisation));
-        setStale(false);
-        setSummary([]);
-        setFieldErrors({});
-      },
-      (error: unknown) => setLoad(error instanceof CodedApiError && error.status === 404 ? { kind: 'notFound' } : { kind: 'failed', error }),
-    );
-  };
-
-  useEffect(loadOrganisation, [id]);
+  const record = useRecordForm({
+    id,
+    emptyForm,
+    toForm,
+    get: getOrganisation,
+    create: createOrganisation,
+    update: updateOrganisation,
+    pathFor: organisationPath,
+  });
+  const { creating, load, form, setForm, fieldErrors, busy, fail } = record;
 
   const titleKey = creating ? 'organisation.newTitle' : 'organisation.editTitle';
-  if (load.kind === 'loading') {
-    return (
-      <>
-        <PageHeading>{t(titleKey)}</PageHeading>
-        <p role="status">{t('registry.loading')}</p>
-      </>
-    );
+  const back = { href: organisationsPath, text: t('organisations.back') };
+  if (load.kind !== 'ready') {
+    return <RecordUnavailable title={t(titleKey)} load={load} notFound={t('organisation.notFound')} back={back} />;
   }
-  if (load.kind === 'notFound' || load.kind === 'failed') {
-    return (
-      <>
-        <PageHeading>{t(titleKey)}</PageHeading>
-        <p class="notice notice--error">{load.kind === 'notFound' ? t('organisation.notFound') : describeError(load.error, t)}</p>
-        <p>
-          <Link href={organisationsPath}>{t('organisations.back')}</Link>
-        </p>
-      </>
-    );
-  }
-  const organisation = load.organisation;
+  const organisation = load.record;
 
   const fields = {
     id: 'organisation-id',
@@ -166,12 +125,6 @@ function OrganisationForm({ id }: { id: string }) {
     domains: domainId(form.domains[0]?.key ?? 0),
   };
 
-  const fail = (errors: SummaryError[], byField: Record<string, string> = {}) => {
-    setFieldErrors(byField);
-    setSummary(errors);
-    setAttempt((n) => n + 1);
-  };
-
   const submit = async (event: Event) => {
     event.preventDefault();
     const request = toOrganisationRequest(form, creating);
@@ -180,31 +133,9 @@ function OrganisationForm({ id }: { id: string }) {
       fail([{ fieldId: fields.names, message }], { [fields.names]: message });
       return;
     }
-    setBusy(true);
-    try {
-      const saved = creating ? await createOrganisation(request) : await updateOrganisation(id, request, organisation!.eTag);
-      toast.show(t(creating ? 'organisation.created' : 'organisation.saved', { name: organisationName(saved, language) }), 'success');
-      setSummary([]);
-      setFieldErrors({});
-      if (creating) {
-        navigate(organisationPath(saved.id), { replace: true });
-      } else {
-        setLoad({ kind: 'ready', organisation: saved });
-        setForm(toForm(saved));
-      }
-    } catch (error) {
-      if (error instanceof CodedApiError && error.status === 412) {
-        setStale(true);
-        fail([{ message: t('registry.stale') }]);
-      } else if (error instanceof CodedApiError && Object.keys(error.errors).length > 0) {
-        const mapped = mapProblemErrors(error.errors, fields);
-        fail(mapped.summary, mapped.fieldErrors);
-      } else {
-        fail([{ message: describeError(error, t) }]);
-      }
-    } finally {
-      setBusy(false);
-    }
+    await record.save(request, fields, (saved) =>
+      t(creating ? 'organisation.created' : 'organisation.saved', { name: organisationName(saved, language) }),
+    );
   };
 
   const setName = (k: number, change: Partial<NameRow>) =>
@@ -215,23 +146,12 @@ function OrganisationForm({ id }: { id: string }) {
 
   return (
     <>
-      <p class="back-link">
-        <Link href={organisationsPath}>{t('organisations.back')}</Link>
-      </p>
-      <PageHeading>{creating ? t('organisation.newTitle') : organisationName(organisation!, language)}</PageHeading>
-      {!creating && session.hasRole('admin') && (
-        <p>
-          <Link href={auditPathFor('organisation', id)}>{t('person.history')}</Link>
-        </p>
-      )}
-      <ErrorSummary errors={summary} attempt={attempt} />
-      {stale && (
-        <p>
-          <button type="button" class="button button--secondary" onClick={loadOrganisation}>
-            {t('registry.reload')}
-          </button>
-        </p>
-      )}
+      <RecordFormTop
+        back={back}
+        heading={creating ? t('organisation.newTitle') : organisationName(organisation!, language)}
+        audit={creating ? undefined : { recordType: 'organisation', recordId: id }}
+        form={record}
+      />
       <form onSubmit={submit} noValidate>
         {creating && (
           <FormField id={fields.id} label={t('organisation.id')} hint={t('organisation.idHint')} optional error={fieldErrors[fields.id]}>

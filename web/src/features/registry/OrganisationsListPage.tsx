@@ -1,17 +1,12 @@
-import { useState } from 'preact/hooks';
-import { describeError } from '../../api/describe';
-import { DataTable, type Column } from '../../components/DataTable';
+import type { Column } from '../../components/DataTable';
 import { useI18n } from '../../i18n/I18nProvider';
 import { Link } from '../../router/router';
 import { RequireRole } from '../../session/RequireRole';
 import { PageHeading } from '../../shell/PageHeading';
-import { listOrganisations, newId, organisationName, organisationPath, type ListQuery, type Organisation } from './api';
+import { listOrganisations, newId, organisationName, organisationPath, type Organisation } from './api';
 import { levelLabel } from './labels';
 import { registryRoles } from './PeopleListPage';
-import { SortControl } from './SortControl';
-import { useList } from './useList';
-
-const pageSize = 25;
+import { RegistryList } from './RegistryList';
 
 export function OrganisationsListPage() {
   return (
@@ -22,10 +17,7 @@ export function OrganisationsListPage() {
 }
 
 function OrganisationsList() {
-  const { t, language, formatNumber } = useI18n();
-  const [query, setQuery] = useState<ListQuery>({ page: 1, pageSize, sort: 'name', q: '' });
-  const [search, setSearch] = useState('');
-  const state = useList(query, listOrganisations);
+  const { t, language } = useI18n();
 
   const columns: Column<Organisation>[] = [
     {
@@ -40,9 +32,6 @@ function OrganisationsList() {
     { key: 'domains', header: t('organisation.domains'), cell: (o) => <span dir="ltr">{o.domains.join(', ')}</span> },
   ];
 
-  const list = state.kind === 'loaded' ? state.list : null;
-  const pages = list ? Math.max(1, Math.ceil(list.total / list.pageSize)) : 1;
-
   return (
     <>
       <PageHeading>{t('organisations.title')}</PageHeading>
@@ -52,63 +41,21 @@ function OrganisationsList() {
           {t('organisations.new')}
         </Link>
       </div>
-      <form
-        class="filters registry-search"
-        role="search"
-        aria-label={t('organisations.searchLabel')}
-        onSubmit={(e) => {
-          e.preventDefault();
-          setQuery({ ...query, q: search, page: 1 });
-        }}
-      >
-        <div class="form-field">
-          <label class="form-field__label" for="organisations-search">
-            {t('organisations.search')}
-          </label>
-          <input id="organisations-search" class="input" type="search" value={search} onInput={(e) => setSearch(e.currentTarget.value)} />
-        </div>
-        <div class="button-row">
-          <button type="submit" class="button">
-            {t('registry.searchButton')}
-          </button>
-        </div>
-      </form>
-      <SortControl
-        id="organisations-sort"
-        value={query.sort}
-        options={[
+      <RegistryList
+        name="organisations"
+        searchLabel={t('organisations.searchLabel')}
+        searchText={t('organisations.search')}
+        sortOptions={[
           { value: 'name', label: t('organisation.name') },
           { value: 'country', label: t('organisation.country') },
           { value: 'type', label: t('organisation.type') },
           { value: 'level', label: t('organisation.level') },
           { value: 'createdAt', label: t('registry.createdAt') },
         ]}
-        onChange={(sort) => setQuery({ ...query, sort, page: 1 })}
-      />
-      {state.kind === 'failed' && (
-        <div class="notice notice--error" role="alert">
-          <p>{describeError(state.error, t)}</p>
-        </div>
-      )}
-      <DataTable
-        caption={
-          <>
-            {t('organisations.caption')}{' '}
-            {list && <span class="data-table__caption-count">{t('registry.total', { count: formatNumber(list.total), page: query.page, pages })}</span>}
-          </>
-        }
+        caption={t('organisations.caption')}
+        emptyText={t('organisations.empty')}
         columns={columns}
-        rows={list?.items ?? []}
-        rowKey={(o) => o.id}
-        emptyText={state.kind === 'loading' ? t('registry.loading') : t('organisations.empty')}
-        busy={state.kind === 'loading'}
-        serverPaging={{
-          page: query.page,
-          hasPrevious: query.page > 1,
-          hasNext: query.page < pages,
-          onPrevious: () => setQuery({ ...query, page: query.page - 1 }),
-          onNext: () => setQuery({ ...query, page: query.page + 1 }),
-        }}
+        load={listOrganisations}
       />
     </>
   );

@@ -1,18 +1,14 @@
-import { useState } from 'preact/hooks';
-import { describeError } from '../../api/describe';
-import { DataTable, type Column } from '../../components/DataTable';
+import type { Column } from '../../components/DataTable';
 import { useI18n } from '../../i18n/I18nProvider';
 import { languages } from '../../i18n/catalogue';
 import { Link } from '../../router/router';
 import { RequireRole } from '../../session/RequireRole';
 import { PageHeading } from '../../shell/PageHeading';
-import { importPath, listPeople, newId, peopleCsvUrl, personPath, type ListQuery, type Person } from './api';
+import { importPath, listPeople, newId, peopleCsvUrl, personPath, type Person } from './api';
 import { roleLabel } from './labels';
-import { SortControl } from './SortControl';
-import { useList } from './useList';
+import { RegistryList } from './RegistryList';
 
 export const registryRoles = ['admin', 'coordinator'] as const;
-const pageSize = 25;
 
 export function PeopleListPage() {
   return (
@@ -23,10 +19,7 @@ export function PeopleListPage() {
 }
 
 function PeopleList() {
-  const { t, formatNumber } = useI18n();
-  const [query, setQuery] = useState<ListQuery>({ page: 1, pageSize, sort: 'name', q: '' });
-  const [search, setSearch] = useState('');
-  const state = useList(query, listPeople);
+  const { t } = useI18n();
 
   const columns: Column<Person>[] = [
     { key: 'name', header: t('person.name'), sortValue: (p) => p.name, cell: (p) => <Link href={personPath(p.id)}>{p.name}</Link> },
@@ -40,9 +33,6 @@ function PeopleList() {
     },
     { key: 'roles', header: t('person.roles'), cell: (p) => p.roles.map((r) => roleLabel(t, r)).join(', ') },
   ];
-
-  const list = state.kind === 'loaded' ? state.list : null;
-  const pages = list ? Math.max(1, Math.ceil(list.total / list.pageSize)) : 1;
 
   return (
     <>
@@ -59,63 +49,21 @@ function PeopleList() {
           {t('people.exportAll')}
         </a>
       </div>
-      <form
-        class="filters registry-search"
-        role="search"
-        aria-label={t('people.searchLabel')}
-        onSubmit={(e) => {
-          e.preventDefault();
-          setQuery({ ...query, q: search, page: 1 });
-        }}
-      >
-        <div class="form-field">
-          <label class="form-field__label" for="people-search">
-            {t('people.search')}
-          </label>
-          <input id="people-search" class="input" type="search" value={search} onInput={(e) => setSearch(e.currentTarget.value)} />
-        </div>
-        <div class="button-row">
-          <button type="submit" class="button">
-            {t('registry.searchButton')}
-          </button>
-        </div>
-      </form>
-      <SortControl
-        id="people-sort"
-        value={query.sort}
-        options={[
+      <RegistryList
+        name="people"
+        searchLabel={t('people.searchLabel')}
+        searchText={t('people.search')}
+        sortOptions={[
           { value: 'name', label: t('person.name') },
           { value: 'email', label: t('person.email') },
           { value: 'organisationId', label: t('person.organisation') },
           { value: 'preferredLanguage', label: t('person.language') },
           { value: 'createdAt', label: t('registry.createdAt') },
         ]}
-        onChange={(sort) => setQuery({ ...query, sort, page: 1 })}
-      />
-      {state.kind === 'failed' && (
-        <div class="notice notice--error" role="alert">
-          <p>{describeError(state.error, t)}</p>
-        </div>
-      )}
-      <DataTable
-        caption={
-          <>
-            {t('people.caption')}{' '}
-            {list && <span class="data-table__caption-count">{t('registry.total', { count: formatNumber(list.total), page: query.page, pages })}</span>}
-          </>
-        }
+        caption={t('people.caption')}
+        emptyText={t('people.empty')}
         columns={columns}
-        rows={list?.items ?? []}
-        rowKey={(p) => p.id}
-        emptyText={state.kind === 'loading' ? t('registry.loading') : t('people.empty')}
-        busy={state.kind === 'loading'}
-        serverPaging={{
-          page: query.page,
-          hasPrevious: query.page > 1,
-          hasNext: query.page < pages,
-          onPrevious: () => setQuery({ ...query, page: query.page - 1 }),
-          onNext: () => setQuery({ ...query, page: query.page + 1 }),
-        }}
+        load={listPeople}
       />
     </>
   );

@@ -1,17 +1,14 @@
 import { useEffect, useState } from 'preact/hooks';
 import { describeError } from '../../api/describe';
-import { ErrorSummary, mapProblemErrors, type SummaryError } from '../../components/ErrorSummary';
 import { FormField } from '../../components/FormField';
 import { useToast } from '../../components/Toasts';
 import { useI18n } from '../../i18n/I18nProvider';
 import { languages } from '../../i18n/catalogue';
-import { Link, navigate, usePath } from '../../router/router';
+import { Link, usePath } from '../../router/router';
 import { portalRoles } from '../../session/api';
 import { CodedApiError } from '../../session/request';
 import { RequireRole } from '../../session/RequireRole';
 import { useSession } from '../../session/SessionProvider';
-import { PageHeading } from '../../shell/PageHeading';
-import { auditPathFor } from '../audit/paths';
 import {
   allOrganisations,
   createPerson,
@@ -30,6 +27,7 @@ import {
 } from './api';
 import { roleLabel } from './labels';
 import { registryRoles } from './PeopleListPage';
+import { RecordFormTop, RecordUnavailable, useRecordForm } from './useRecordForm';
 
 export function PersonFormPage() {
   const path = usePath();
@@ -98,73 +96,34 @@ export function toPersonRequest(form: FormState): PersonRequest {
   };
 }
 
-type Load = { kind: 'loading' } | { kind: 'ready'; person: Person | null } | { kind: 'notFound' } | { kind: 'failed'; error: unknown };
-
 function PersonForm({ id }: { id: string }) {
   const { t, language } = useI18n();
-  const toast = useToast();
   const session = useSession();
-  const creating = id === newId;
-  const [load, setLoad] = useState<Load>(creating ? { kind: 'ready', person: null } : { kind: 'loading' });
-  const [form, setForm] = useState<FormState>(emptyForm);
+  const record = useRecordForm({
+    id,
+    emptyForm,
+    toForm,
+    get: getPerson,
+    create: createPerson,
+    update: updatePerson,
+    pathFor: personPath,
+  });
+  const { creating, load, form, setForm, fieldErrors, busy, fail } = record;
   const [organisations, setOrganisations] = useState<Organisation[]>([]);
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
-  const [summary, setSummary] = useState<SummaryError[]>([]);
-  const [attempt, setAttempt] = useState(0);
-  const [stale, setStale] = useState(false);
-  const [busy, setBusy] = useState(false);
-
-  const loadPerson = () => {
-    if (creating) return;
-    setLoad({ kind: 'loading' });
-    getPerson(id).then(
-      (person) => {
-        setLoad({ kind: 'ready', person });
-        setForm(toForm(person));
-        setStale(false);
-        setSummary([]);
-        setFieldErrors({});
-      },
-      (error: unknown) => setLoad(error instanceof CodedApiError && error.status === 404 ? { kind: 'notFound' } : { kind: 'failed', error }),
-    );
-  };
 
   useEffect(() => {
-    loadPerson();
     allOrganisations().then(setOrganisations, () => setOrganisations([]));
   }, [id]);
 
   const titleKey = creating ? 'person.newTitle' : 'person.editTitle';
-
-  if (load.kind === 'loading') {
-    return (
-      <>
-        <PageHeading>{t(titleKey)}</PageHeading>
-        <p role="status">{t('registry.loading')}</p>
-      </>
-    );
-  }
-  if (load.kind === 'notFound' || load.kind === 'failed') {
-    return (
-      <>
-        <PageHeading>{t(titleKey)}</PageHeading>
-        <p class="notice notice--error">{load.kind === 'notFound' ? t('person.notFound') : describeError(load.error, t)}</p>
-        <p>
-          <Link href={peoplePath}>{t('people.back')}</Link>
-        </p>
-      </>
-    );
+  const back = { href: peoplePath, text: t('people.back') };
+  if (load.kind !== 'ready') {
+    return <RecordUnavailable title={t(titleKey)} load={load} notFound={t('person.notFound')} back={back} />;
   }
 
-  const person = load.person;
+  const person = load.record;
   const set = (field: keyof FormState) => (event: Event) =>
     setForm({ ...form, [field]: (event.currentTarget as HTMLInputElement | HTMLSelectElement).value });
-
-  const fail = (errors: SummaryError[], fields: Record<string, string> = {}) => {
-    setFieldErrors(fields);
-    setSummary(errors);
-    setAttempt((n) => n + 1);
-  };
 
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -176,53 +135,17 @@ function PersonForm({ id }: { id: string }) {
       fail(Object.entries(local).map(([fieldId, message]) => ({ fieldId, message })), local);
       return;
     }
-    setBusy(true);
-    try {
-      const request = toPersonRequest(form);
-      const saved = creating ? await createPerson(request) : await updatePerson(id, request, person!.eTag);
-      toast.show(t(creating ? 'person.created' : 'person.saved', { name: saved.name }), 'success');
-      setSummary([]);
-      setFieldErrors({});
-      if (creating) {
-        navigate(personPath(saved.id), { replace: true });
-      } else {
-        setLoad({ kind: 'ready', person: saved });
-        setForm(toForm(saved));
-      }
-    } catch (error) {
-      if (error instanceof CodedApiError && error.status === 412) {
-        setStale(true);
-        fail([{ message: t('registry.stale') }]);
-      } else if (error instanceof CodedApiError && Object.keys(error.errors).length > 0) {
-        const mapped = mapProblemErrors(error.errors, ids);
-        fail(mapped.summary, mapped.fieldErrors);
-      } else {
-        fail([{ message: describeError(error, t) }]);
-      }
-    } finally {
-      setBusy(false);
-    }
+    await record.save(toPersonRequest(form), ids, (saved) => t(creating ? 'person.created' : 'person.saved', { name: saved.name }));
   };
 
   return (
     <>
-      <p class="back-link">
-        <Link href={peoplePath}>{t('people.back')}</Link>
-      </p>
-      <PageHeading>{creating ? t('person.newTitle') : person!.name}</PageHeading>
-      {!creating && session.hasRole('admin') && (
-        <p>
-          <Link href={auditPathFor('person', id)}>{t('person.history')}</Link>
-        </p>
-      )}
-      <ErrorSummary errors={summary} attempt={attempt} />
-      {stale && (
-        <p>
-          <button type="button" class="button button--secondary" onClick={loadPerson}>
-            {t('registry.reload')}
-          </button>
-        </p>
-      )}
+      <RecordFormTop
+        back={back}
+        heading={creating ? t('person.newTitle') : person!.name}
+        audit={creating ? undefined : { recordType: 'person', recordId: id }}
+        form={record}
+      />
       <form onSubmit={submit} noValidate>
         <FormField id={ids.name} label={t('person.name')} error={fieldErrors[ids.name]}>
           {(c) => <input {...c} class="input" type="text" autoComplete="off" value={form.name} onInput={set('name')} />}
@@ -281,7 +204,7 @@ function PersonForm({ id }: { id: string }) {
         <RolesSection
           person={person!}
           isSelf={session.me?.personId === person!.id}
-          onChanged={(roles) => setLoad({ kind: 'ready', person: { ...person!, roles } })}
+          onChanged={(roles) => record.setRecord({ ...person!, roles })}
         />
       )}
     </>
