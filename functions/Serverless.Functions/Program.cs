@@ -12,6 +12,7 @@ using Serverless.Functions.Platform.Localization;
 using Serverless.Functions.Platform.Security;
 using Serverless.Functions.Platform.Storage;
 using Serverless.Functions.Registry;
+using Serverless.Functions.Workshops;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -35,6 +36,7 @@ builder.AddSecurity();
 builder.AddIdentity();
 builder.AddRegistry();
 builder.AddDemoData();
+builder.AddWorkshops();
 
 var app = builder.Build();
 
@@ -43,6 +45,7 @@ app.UseSecurity();
 app.MapHealthApi();
 app.MapAuthApi();
 app.MapRegistryApi();
+app.MapWorkshopsApi();
 app.MapAuditApi();
 app.MapOrchestrationsAdminApi();
 app.MapCustomHandlerApi();

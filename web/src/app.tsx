@@ -21,7 +21,9 @@ import { OrganisationsListPage } from './features/registry/OrganisationsListPage
 import { PeopleListPage } from './features/registry/PeopleListPage';
 import { PersonFormPage } from './features/registry/PersonFormPage';
 import { RequestsPage } from './features/requests/RequestsPage';
+import { CampaignRoutes, InvitationPage, isCampaignPath, isSeriesPath, SeriesRoutes, SurveyPage, workshopRoles } from './features/workshops/routes';
 import { WorkshopsPage } from './features/workshops/WorkshopsPage';
+import { invitationPath, surveyPath } from './features/workshops/api';
 import { I18nProvider } from './i18n/I18nProvider';
 import type { Language, MessageKey } from './i18n/catalogue';
 import { usePath } from './router/router';
@@ -78,6 +80,11 @@ export const patternRoutes: readonly PatternRoute[] = [
   { matches: (path) => path === newsletterConfirmPath, titleKey: 'newsletterConfirm.title', page: NewsletterConfirmPage },
   { matches: (path) => path === accountPath, titleKey: 'account.title', page: AccountPage },
   { matches: isUnder(peoplePath), titleKey: 'person.editTitle', page: PersonFormPage, roles: registryRoles },
+  // Workshops: public pages behind emailed links, and the coordinators' series and campaign pages.
+  { matches: (path) => path === invitationPath, titleKey: 'ws.invite.title', page: InvitationPage },
+  { matches: (path) => path === surveyPath, titleKey: 'ws.surveyPage.title', page: SurveyPage },
+  { matches: isSeriesPath, titleKey: 'ws.series.heading', page: SeriesRoutes, roles: workshopRoles },
+  { matches: isCampaignPath, titleKey: 'ws.campaign.heading', page: CampaignRoutes, roles: workshopRoles },
   { matches: isUnder(organisationsPath), titleKey: 'organisation.editTitle', page: OrganisationFormPage, roles: registryRoles },
 ];
 

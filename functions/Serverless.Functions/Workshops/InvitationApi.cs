@@ -1,0 +1,219 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Serverless.Functions.Audit;
+using Serverless.Functions.Platform.Security;
+using Serverless.Functions.Registry;
+
+namespace Serverless.Functions.Workshops;
+
+/// <summary>
+/// The public pages behind emailed links: the invitation (register, change, cancel, accept a
+/// waitlist offer, decline) and the feedback survey. The token travels in the X-Workshop-Token
+/// header, never in a URL; an unknown, expired or wrong-purpose token is a 404/400 problem with
+/// a code, and nothing is written. Opening a page only reads; each action is a POST from the page
+/// (with the antiforgery header, like every state change under /api).
+/// </summary>
+public static class InvitationApi
+{
+    public static IEndpointRouteBuilder MapWorkshopInvitationApi(this IEndpointRouteBuilder app)
+    {
+        var invitation = app.MapGroup("/api/workshops/invitation").WithTags("Workshop invitation (public)").RequireRateLimiting(RateLimitPolicies.PublicPerClient);
+        invitation.MapGet("/", GetAsync).WithName("GetWorkshopInvitation").WithSummary("The invitation page's data, pre-filled, for the token in X-Workshop-Token.");
+        invitation.MapPost("/registration", RegisterAsync).WithName("RegisterForWorkshop")
+            .WithSummary("Registers: a seat, or a waitlist place; 409 session_full, already_registered; 400 registration_closed, invitation_expired or field errors.");
+        invitation.MapPut("/registration", ChangeAsync).WithName("ChangeWorkshopRegistration");
+        invitation.MapPost("/cancel", CancelAsync).WithName("CancelWorkshopRegistration");
+        invitation.MapPost("/accept-offer", AcceptOfferAsync).WithName("AcceptWorkshopOffer");
+        invitation.MapPost("/decline", DeclineAsync).WithName("DeclineWorkshopInvitation");
+
+        var survey = app.MapGroup("/api/workshops/survey").WithTags("Workshop survey (public)").RequireRateLimiting(RateLimitPolicies.PublicPerClient);
+        survey.MapGet("/", GetSurveyAsync).WithName("GetWorkshopSurvey");
+        survey.MapPost("/", SubmitSurveyAsync).WithName("SubmitWorkshopSurvey");
+        return app;
+    }
+
+    public static async Task<Results<Ok<InvitationPage>, ProblemHttpResult>> GetAsync(
+        RegistrationService registrations, WorkshopStore store, OrganisationStore organisations, TimeProvider time, HttpContext context, CancellationToken cancellationToken)
+    {
+        var (invitation, failure) = await registrations.ResolveAsync(Token(context), cancellationToken);
+        if (invitation is null)
+        {
+            return TokenProblem(context, failure);
+        }
+
+        context.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Ok(await PageAsync(invitation, store, organisations, time, cancellationToken));
+    }
+
+    public static Task<Results<Created<InvitationPage>, Ok<InvitationPage>, ValidationProblem, ProblemHttpResult>> RegisterAsync(
+        RegisterRequest? request, RegistrationService registrations, WorkshopStore store, OrganisationStore organisations, TimeProvider time, HttpContext context, CancellationToken cancellationToken) =>
+        ActAsync(context, registrations, store, organisations, time, (c, ct) => registrations.RegisterAsync(c, request ?? new RegisterRequest(null, null, null), ct), cancellationToken);
+
+    public static Task<Results<Created<InvitationPage>, Ok<InvitationPage>, ValidationProblem, ProblemHttpResult>> ChangeAsync(
+        ChangeRequest? request, RegistrationService registrations, WorkshopStore store, OrganisationStore organisations, TimeProvider time, HttpContext context, CancellationToken cancellationToken) =>
+        ActAsync(context, registrations, store, organisations, time, (c, ct) => registrations.ChangeAsync(c, request ?? new ChangeRequest(null, null), ct), cancellationToken);
+
+    public static Task<Results<Created<InvitationPage>, Ok<InvitationPage>, ValidationProblem, ProblemHttpResult>> CancelAsync(
+        RegistrationService registrations, WorkshopStore store, OrganisationStore organisations, TimeProvider time, HttpContext context, CancellationToken cancellationToken) =>
+        ActAsync(context, registrations, store, organisations, time, registrations.CancelAsync, cancellationToken);
+
+    public static Task<Results<Created<InvitationPage>, Ok<InvitationPage>, ValidationProblem, ProblemHttpResult>> AcceptOfferAsync(
+        RegistrationService registrations, WorkshopStore store, OrganisationStore organisations, TimeProvider time, HttpContext context, CancellationToken cancellationToken) =>
+        ActAsync(context, registrations, store, organisations, time, registrations.AcceptOfferAsync, cancellationToken);
+
+    public static Task<Results<Created<InvitationPage>, Ok<InvitationPage>, ValidationProblem, ProblemHttpResult>> DeclineAsync(
+        RegistrationService registrations, WorkshopStore store, OrganisationStore organisations, TimeProvider time, HttpContext context, CancellationToken cancellationToken) =>
+        ActAsync(context, registrations, store, organisations, time, registrations.DeclineAsync, cancellationToken);
+
+    public static async Task<Results<Ok<SurveyPage>, ProblemHttpResult>> GetSurveyAsync(InvitationLinks links, WorkshopStore store, PeopleStore people, HttpContext context, CancellationToken cancellationToken)
+    {
+        var (survey, failure) = await ResolveSurveyAsync(links, store, people, Token(context), cancellationToken);
+        if (survey is null)
+        {
+            return TokenProblem(context, failure);
+        }
+
+        var (series, session, person, submitted) = survey.Value;
+        context.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Ok(new SurveyPage(series.Id, session.Id, series.TitleMap, session.TitleMap, session.StartLocal, session.TimeZone, WorkshopValidation.SurveyQuestions, submitted, person.PreferredLanguage));
+    }
+
+    public static async Task<Results<Created<SurveyPage>, ValidationProblem, ProblemHttpResult>> SubmitSurveyAsync(
+        SurveyRequest? request, InvitationLinks links, WorkshopStore store, PeopleStore people, IAuditLog audit, TimeProvider time, HttpContext context, CancellationToken cancellationToken)
+    {
+        var (survey, failure) = await ResolveSurveyAsync(links, store, people, Token(context), cancellationToken);
+        if (survey is null)
+        {
+            return TokenProblem(context, failure);
+        }
+
+        var errors = WorkshopValidation.ValidateSurvey(request);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var (series, session, person, submitted) = survey.Value;
+        if (submitted)
+        {
+            return CodedProblem.Create(context, StatusCodes.Status409Conflict, "survey_submitted");
+        }
+
+        var feedback = new FeedbackEntity
+        {
+            PartitionKey = WorkshopStore.SeriesPartition(series.Id),
+            RowKey = FeedbackEntity.Prefix + session.Id + "|" + person.Id,
+            SessionId = session.Id,
+            PersonId = person.Id,
+            Ratings = WorkshopJson.Write(request!.Ratings!.Where(kv => WorkshopValidation.SurveyQuestions.Contains(kv.Key)).ToDictionary()),
+            Comment = string.IsNullOrWhiteSpace(request.Comment) ? null : request.Comment.Trim(),
+            SubmittedAt = time.GetUtcNow(),
+        };
+        if (!await store.TryAddAsync(feedback, cancellationToken))
+        {
+            return CodedProblem.Create(context, StatusCodes.Status409Conflict, "survey_submitted");
+        }
+
+        await audit.RecordAsync(new AuditRecord("workshop-feedback", series.Id + "/" + session.Id + "/" + person.Id, "submitted", After: new { ratings = feedback.RatingMap, feedback.Comment }) { Actor = "person:" + person.Id }, cancellationToken);
+        return TypedResults.Created((string?)null, new SurveyPage(series.Id, session.Id, series.TitleMap, session.TitleMap, session.StartLocal, session.TimeZone, WorkshopValidation.SurveyQuestions, true, person.PreferredLanguage));
+    }
+
+    private static async Task<Results<Created<InvitationPage>, Ok<InvitationPage>, ValidationProblem, ProblemHttpResult>> ActAsync(
+        HttpContext context,
+        RegistrationService registrations,
+        WorkshopStore store,
+        OrganisationStore organisations,
+        TimeProvider time,
+        Func<InvitationContext, CancellationToken, Task<RegistrationResult>> action,
+        CancellationToken cancellationToken)
+    {
+        var (invitation, failure) = await registrations.ResolveAsync(Token(context), cancellationToken);
+        if (invitation is null)
+        {
+            return TokenProblem(context, failure);
+        }
+
+        var result = await action(invitation, cancellationToken);
+        if (result.Errors is { } errors)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        if (result.Code is { } code)
+        {
+            return CodedProblem.Create(context, result.Status, code);
+        }
+
+        var after = invitation with
+        {
+            Registration = result.Registration ?? invitation.Registration,
+            Invitation = await store.GetInvitationAsync(invitation.Campaign.Id, invitation.Person.Id, cancellationToken) ?? invitation.Invitation,
+        };
+        var page = await PageAsync(after, store, organisations, time, cancellationToken, result.WaitlistPosition);
+        return result.Status == StatusCodes.Status201Created ? TypedResults.Created((string?)null, page) : TypedResults.Ok(page);
+    }
+
+    private static async Task<InvitationPage> PageAsync(InvitationContext c, WorkshopStore store, OrganisationStore organisations, TimeProvider time, CancellationToken cancellationToken, int? knownPosition = null)
+    {
+        var now = time.GetUtcNow();
+        var counters = (await store.ListCountersAsync(c.Series.Id, cancellationToken)).ToDictionary(x => x.SessionId);
+        var organisation = c.Person.OrganisationId is { } orgId ? await organisations.GetAsync(orgId, cancellationToken) : null;
+        int? position = knownPosition;
+        if (position is null && c.Registration is { Status: RegistrationStatus.Waitlisted } waiting)
+        {
+            var ahead = (await store.ListRegistrationsAsync(c.Series.Id, cancellationToken))
+                .Count(r => r.SessionId == waiting.SessionId && r.Status == RegistrationStatus.Waitlisted && r.WaitlistNumber < waiting.WaitlistNumber);
+            position = ahead + 1;
+        }
+
+        var sessions = c.Sessions.OrderBy(s => s.StartUtc).Select(s =>
+        {
+            var counter = counters.GetValueOrDefault(s.Id);
+            var left = counter is null ? 0 : Math.Max(0, counter.Capacity - counter.Taken);
+            return new PublicSession(
+                s.Id, s.TitleMap, s.DescriptionMap, s.StartLocal, s.EndLocal, s.TimeZone, s.StartUtc, s.EndUtc, s.OnlineUrl, s.Venue,
+                s.WaitlistEnabled, s.RegistrationDeadline, s.RegistrationDeadline > now && c.Campaign.Deadline > now, left);
+        }).ToList();
+        var registration = c.Registration is { } r
+            ? new PublicRegistration(r.SessionId, r.Status, r.Status == RegistrationStatus.Waitlisted ? position : null, r.AnswerMap, r.OfferExpiresAt)
+            : null;
+        return new InvitationPage(
+            c.Series.Id,
+            c.Person.PreferredLanguage,
+            c.Series.TitleMap,
+            c.Series.DescriptionMap,
+            c.Series.QuestionList,
+            sessions,
+            new PublicPerson(c.Person.Name, c.Person.Email, organisation?.NameIn(c.Person.PreferredLanguage)),
+            c.Invitation.Status,
+            c.Campaign.Deadline,
+            registration,
+            c.Registration?.ConsentTextVersion ?? "");
+    }
+
+    private static async Task<((SeriesEntity Series, SessionEntity Session, PersonEntity Person, bool Submitted)? Survey, string? Failure)> ResolveSurveyAsync(
+        InvitationLinks links, WorkshopStore store, PeopleStore people, string? token, CancellationToken cancellationToken)
+    {
+        var (subject, failure) = await links.FindAsync(token, InvitationLinks.SurveyPurpose, cancellationToken);
+        if (subject?.Split('|') is not [var seriesId, var sessionId, var personId])
+        {
+            return (null, failure ?? "token_invalid");
+        }
+
+        var series = await store.GetSeriesAsync(seriesId, cancellationToken);
+        var session = await store.GetSessionAsync(seriesId, sessionId, cancellationToken);
+        var person = await people.GetAsync(personId, cancellationToken);
+        if (series is null || session is null || person is null)
+        {
+            return (null, "token_invalid");
+        }
+
+        var submitted = await store.GetAsync<FeedbackEntity>(WorkshopStore.SeriesPartition(seriesId), FeedbackEntity.Prefix + sessionId + "|" + personId, cancellationToken) is not null;
+        return ((series, session, person, submitted), null);
+    }
+
+    private static string? Token(HttpContext context) => context.Request.Headers[InvitationLinks.TokenHeader].FirstOrDefault();
+
+    private static ProblemHttpResult TokenProblem(HttpContext context, string? failure) => failure == "token_expired"
+        ? CodedProblem.Create(context, StatusCodes.Status400BadRequest, "token_expired")
+        : CodedProblem.Create(context, StatusCodes.Status404NotFound, "token_invalid");
+}

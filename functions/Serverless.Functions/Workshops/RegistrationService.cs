@@ -1,0 +1,640 @@
+using System.Collections.Concurrent;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Options;
+using Serverless.Durable;
+using Serverless.Functions.Audit;
+using Serverless.Functions.Platform.Email;
+using Serverless.Functions.Registry;
+
+namespace Serverless.Functions.Workshops;
+
+/// <summary>Everything an invitation link gives access to, resolved from its token.</summary>
+public sealed record InvitationContext(
+    string Token,
+    CampaignEntity Campaign,
+    InvitationEntity Invitation,
+    SeriesEntity Series,
+    IReadOnlyList<SessionEntity> Sessions,
+    PersonEntity Person,
+    RegistrationEntity? Registration);
+
+/// <summary>The outcome of a registration action: a registration, or a status with a problem code or field errors. Nothing is written on failure.</summary>
+public sealed record RegistrationResult(RegistrationEntity? Registration, int Status, string? Code = null, Dictionary<string, string[]>? Errors = null, int? WaitlistPosition = null)
+{
+    public bool Succeeded => Code is null && Errors is null;
+
+    public static RegistrationResult Problem(int status, string code) => new(null, status, code);
+
+    public static RegistrationResult Invalid(Dictionary<string, string[]> errors) => new(null, StatusCodes.Status400BadRequest, null, errors);
+}
+
+/// <summary>
+/// Registration through an invitation link: register (a seat or a waitlist place from the
+/// <see cref="SeatAllocator"/>), change, cancel, accept a waitlist offer, decline the invitation.
+/// Every seat change is one transaction over the registration rows and the session counters,
+/// conditional on their ETags and retried when another writer got there first. A freed seat is
+/// offered to the first waitlisted person; the offer lapses through <see cref="WaitlistOfferOrchestrator"/>.
+/// </summary>
+public sealed class RegistrationService(
+    WorkshopStore store,
+    SeatAllocator seats,
+    PeopleStore people,
+    InvitationLinks links,
+    WorkshopEmails emails,
+    IEmailSender email,
+    IAuditLog audit,
+    DurableTaskClient durable,
+    IOptions<WorkshopOptions> options,
+    TimeProvider time,
+    ILogger<RegistrationService> logger)
+{
+    public const string RecordType = "workshop-registration";
+    private static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(5);
+    private readonly ConcurrentDictionary<string, (DateTimeOffset At, object Value)> _cache = new(StringComparer.Ordinal);
+
+    /// <summary>Resolves a link; the failure is a problem code (token_invalid, token_expired).</summary>
+    public async Task<(InvitationContext? Context, string? Failure)> ResolveAsync(string? token, CancellationToken cancellationToken)
+    {
+        var (subject, failure) = await links.FindAsync(token, InvitationLinks.InvitationPurpose, cancellationToken);
+        if (subject?.Split('|') is not [var campaignId, var personId])
+        {
+            return (null, failure ?? "token_invalid");
+        }
+
+        var campaign = await CachedAsync("campaign|" + campaignId, () => store.GetCampaignAsync(campaignId, cancellationToken));
+        var invitation = await store.GetInvitationAsync(campaignId, personId, cancellationToken);
+        var person = await people.GetAsync(personId, cancellationToken);
+        if (campaign is null || invitation is null || person is null)
+        {
+            return (null, "token_invalid");
+        }
+
+        var (series, sessions) = await SeriesAsync(campaign.SeriesId, cancellationToken);
+        if (series is null)
+        {
+            return (null, "token_invalid");
+        }
+
+        var registration = await store.GetRegistrationAsync(series.Id, personId, cancellationToken);
+        return (new InvitationContext(token!, campaign, invitation, series, sessions, person, registration), null);
+    }
+
+    /// <summary>The series and its sessions, cached for a few seconds (the hot path of a registration burst); seat counts are never cached.</summary>
+    public async Task<(SeriesEntity? Series, IReadOnlyList<SessionEntity> Sessions)> SeriesAsync(string seriesId, CancellationToken cancellationToken)
+    {
+        var series = await CachedAsync("series|" + seriesId, () => store.GetSeriesAsync(seriesId, cancellationToken));
+        var sessions = series is null ? [] : await CachedAsync("sessions|" + seriesId, async () => (IReadOnlyList<SessionEntity>)await store.ListSessionsAsync(seriesId, cancellationToken));
+        return (series, sessions ?? []);
+    }
+
+    public void Invalidate(string seriesId)
+    {
+        _cache.TryRemove("series|" + seriesId, out _);
+        _cache.TryRemove("sessions|" + seriesId, out _);
+    }
+
+    public async Task<RegistrationResult> RegisterAsync(InvitationContext context, RegisterRequest request, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var questions = context.Series.QuestionList;
+        var errors = WorkshopValidation.ValidateAnswers(questions, request.Answers, []);
+        var session = context.Sessions.FirstOrDefault(s => s.Id == request.SessionId);
+        if (session is null)
+        {
+            errors["sessionId"] = ["Choose one of the series' sessions."];
+        }
+
+        if (request.Consent != true)
+        {
+            errors["consent"] = ["Agree to the use of your details for the workshops to register."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return RegistrationResult.Invalid(errors);
+        }
+
+        if (context.Registration is { } existing && RegistrationStatus.IsActive(existing.Status))
+        {
+            return RegistrationResult.Problem(StatusCodes.Status409Conflict, "already_registered");
+        }
+
+        if (context.Invitation.Status == InvitationStatus.Expired || context.Campaign.Deadline <= now)
+        {
+            return RegistrationResult.Problem(StatusCodes.Status400BadRequest, "invitation_expired");
+        }
+
+        if (session!.RegistrationDeadline <= now)
+        {
+            return RegistrationResult.Problem(StatusCodes.Status400BadRequest, "registration_closed");
+        }
+
+        var answers = WorkshopValidation.CleanAnswers(questions, request.Answers);
+        RegistrationResult result;
+        if (context.Registration is { } inactive)
+        {
+            // Registered before and cancelled (or let an offer lapse): the same row comes back to life.
+            result = await WorkshopStore.RetryOnConflictAsync(() => ReactivateAsync(context, inactive.PersonId, session, answers, now, cancellationToken), cancellationToken);
+        }
+        else
+        {
+            var row = new RegistrationEntity
+            {
+                PartitionKey = WorkshopStore.SeriesPartition(context.Series.Id),
+                RowKey = RegistrationEntity.Prefix + context.Person.Id,
+                SeriesId = context.Series.Id,
+                PersonId = context.Person.Id,
+                Name = context.Person.Name,
+                Email = context.Person.Email,
+                Language = context.Person.PreferredLanguage,
+                OrganisationId = context.Person.OrganisationId,
+                CampaignId = context.Campaign.Id,
+                SessionId = session.Id,
+                Answers = WorkshopJson.Write(answers),
+                ConsentGivenAt = now,
+                ConsentTextVersion = options.Value.ConsentTextVersion,
+                CreatedAt = now,
+                UpdatedAt = now,
+            };
+            result = await seats.AllocateAsync(row, session.WaitlistEnabled, cancellationToken) switch
+            {
+                SeatOutcome.Confirmed or SeatOutcome.Waitlisted => new RegistrationResult(row, StatusCodes.Status201Created, WaitlistPosition: row.WaitlistPositionAtCommit),
+                SeatOutcome.Full => RegistrationResult.Problem(StatusCodes.Status409Conflict, "session_full"),
+                SeatOutcome.AlreadyRegistered => RegistrationResult.Problem(StatusCodes.Status409Conflict, "already_registered"),
+                _ => RegistrationResult.Problem(StatusCodes.Status404NotFound, "session_not_found"),
+            };
+        }
+
+        if (result.Registration is { } registered)
+        {
+            await audit.RecordAsync(new AuditRecord(RecordType, AuditId(registered), "registered", context.Registration?.ToAudit(), registered.ToAudit()) { Actor = "person:" + registered.PersonId }, cancellationToken);
+            await SendRegistrationEmailAsync(context.Series, session, registered, result.WaitlistPosition, context.Token, cancellationToken);
+            await MarkInvitationAsync(context.Campaign.Id, context.Person.Id, InvitationStatus.Registered, cancellationToken);
+        }
+
+        return result;
+    }
+
+    public async Task<RegistrationResult> ChangeAsync(InvitationContext context, ChangeRequest request, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var errors = WorkshopValidation.ValidateAnswers(context.Series.QuestionList, request.Answers, []);
+        var target = context.Sessions.FirstOrDefault(s => s.Id == (request.SessionId ?? context.Registration?.SessionId));
+        if (target is null)
+        {
+            errors["sessionId"] = ["Choose one of the series' sessions."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return RegistrationResult.Invalid(errors);
+        }
+
+        if (context.Registration is not { } current || !RegistrationStatus.IsActive(current.Status))
+        {
+            return RegistrationResult.Problem(StatusCodes.Status409Conflict, "not_registered");
+        }
+
+        var moving = target!.Id != current.SessionId;
+        if (moving && target.RegistrationDeadline <= now)
+        {
+            return RegistrationResult.Problem(StatusCodes.Status400BadRequest, "registration_closed");
+        }
+
+        var answers = WorkshopValidation.CleanAnswers(context.Series.QuestionList, request.Answers);
+        var before = current.ToAudit();
+        var outcome = await WorkshopStore.RetryOnConflictAsync(() => ChangeOnceAsync(context.Series.Id, current.PersonId, target, answers, now, cancellationToken), cancellationToken);
+        if (outcome.Result.Registration is { } changed)
+        {
+            await audit.RecordAsync(new AuditRecord(RecordType, AuditId(changed), "changed", before, changed.ToAudit()) { Actor = "person:" + changed.PersonId }, cancellationToken);
+            if (outcome.OldSession is { } old && old.Id != target.Id && outcome.HeldSeat)
+            {
+                // The old calendar entry is withdrawn (same UID, METHOD:CANCEL).
+                var withdrawn = changed.Copy();
+                withdrawn.Status = RegistrationStatus.Cancelled;
+                withdrawn.SessionId = old.Id;
+                await email.SendAsync(emails.Registration($"workshop-registration/{changed.SeriesId}/{changed.PersonId}/{changed.Revision}/withdrawn", Recipient(changed), context.Series, old, withdrawn, null, links.InvitationLink(context.Token)), cancellationToken);
+            }
+
+            await SendRegistrationEmailAsync(context.Series, target, changed, outcome.Result.WaitlistPosition, context.Token, cancellationToken);
+            await AfterPromotionsAsync(context.Series, outcome.Promoted, cancellationToken);
+        }
+
+        return outcome.Result;
+    }
+
+    public async Task<RegistrationResult> CancelAsync(InvitationContext context, CancellationToken cancellationToken)
+    {
+        if (context.Registration is not { } current || !RegistrationStatus.IsActive(current.Status))
+        {
+            return RegistrationResult.Problem(StatusCodes.Status409Conflict, "not_registered");
+        }
+
+        var now = time.GetUtcNow();
+        var before = current.ToAudit();
+        var outcome = await WorkshopStore.RetryOnConflictAsync(() => CancelOnceAsync(context.Series.Id, current.PersonId, RegistrationStatus.Cancelled, null, now, cancellationToken), cancellationToken);
+        if (outcome.Registration is { } cancelled)
+        {
+            await audit.RecordAsync(new AuditRecord(RecordType, AuditId(cancelled), "cancelled", before, cancelled.ToAudit()) { Actor = "person:" + cancelled.PersonId }, cancellationToken);
+            var session = context.Sessions.First(s => s.Id == cancelled.SessionId);
+            await SendRegistrationEmailAsync(context.Series, session, cancelled, null, context.Token, cancellationToken);
+            if (outcome.OfferId is { } offerId)
+            {
+                await RaiseQuietlyAsync(WaitlistOfferOrchestrator.InstanceIdFor(cancelled.SeriesId, cancelled.PersonId, offerId), WaitlistOfferOrchestrator.AnsweredEvent, "cancelled", cancellationToken);
+            }
+
+            await AfterPromotionsAsync(context.Series, outcome.Promoted, cancellationToken);
+            return new RegistrationResult(cancelled, StatusCodes.Status200OK);
+        }
+
+        return RegistrationResult.Problem(StatusCodes.Status409Conflict, "not_registered");
+    }
+
+    public async Task<RegistrationResult> AcceptOfferAsync(InvitationContext context, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (context.Registration is not { Status: RegistrationStatus.Offered } offered || offered.OfferExpiresAt <= now)
+        {
+            return RegistrationResult.Problem(StatusCodes.Status409Conflict, "no_offer");
+        }
+
+        var before = offered.ToAudit();
+        var row = offered.Copy();
+        row.Status = RegistrationStatus.Confirmed;
+        row.OfferExpiresAt = null;
+        row.Revision++;
+        row.UpdatedAt = now;
+        try
+        {
+            // The seat was held in the counter when the offer was made, so only the row changes.
+            await store.UpdateAsync(row, cancellationToken);
+        }
+        catch (WriteConflictException)
+        {
+            return RegistrationResult.Problem(StatusCodes.Status409Conflict, "no_offer");
+        }
+
+        await audit.RecordAsync(new AuditRecord(RecordType, AuditId(row), "offer-accepted", before, row.ToAudit()) { Actor = "person:" + row.PersonId }, cancellationToken);
+        await SendRegistrationEmailAsync(context.Series, context.Sessions.First(s => s.Id == row.SessionId), row, null, context.Token, cancellationToken);
+        await RaiseQuietlyAsync(WaitlistOfferOrchestrator.InstanceIdFor(row.SeriesId, row.PersonId, row.OfferId!), WaitlistOfferOrchestrator.AnsweredEvent, "accepted", cancellationToken);
+        return new RegistrationResult(row, StatusCodes.Status200OK);
+    }
+
+    public async Task<RegistrationResult> DeclineAsync(InvitationContext context, CancellationToken cancellationToken)
+    {
+        if (context.Registration is { } current && RegistrationStatus.IsActive(current.Status))
+        {
+            return RegistrationResult.Problem(StatusCodes.Status409Conflict, "already_registered");
+        }
+
+        if (context.Invitation.Status == InvitationStatus.Expired || context.Campaign.Deadline <= time.GetUtcNow())
+        {
+            return RegistrationResult.Problem(StatusCodes.Status400BadRequest, "invitation_expired");
+        }
+
+        await MarkInvitationAsync(context.Campaign.Id, context.Person.Id, InvitationStatus.Declined, cancellationToken);
+        await audit.RecordAsync(new AuditRecord("workshop-invitation", context.Campaign.Id + "/" + context.Person.Id, "declined") { Actor = "person:" + context.Person.Id }, cancellationToken);
+        return new RegistrationResult(null, StatusCodes.Status200OK);
+    }
+
+    /// <summary>Called when an offer's time is up: if still open, it lapses and the seat goes to the next person. Safe to repeat.</summary>
+    public async Task<bool> LapseOfferAsync(string seriesId, string personId, string offerId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var outcome = await WorkshopStore.RetryOnConflictAsync(() => CancelOnceAsync(seriesId, personId, RegistrationStatus.Lapsed, offerId, now, cancellationToken), cancellationToken);
+        if (outcome.Registration is not { } lapsed)
+        {
+            return false;
+        }
+
+        var (series, sessions) = await SeriesAsync(seriesId, cancellationToken);
+        await audit.RecordAsync(new AuditRecord(RecordType, AuditId(lapsed), "offer-lapsed", After: lapsed.ToAudit()) { Actor = "system:waitlist" }, cancellationToken);
+        if (series is not null && sessions.FirstOrDefault(s => s.Id == lapsed.SessionId) is { } session)
+        {
+            await email.SendAsync(emails.Registration($"workshop-registration/{seriesId}/{personId}/{lapsed.Revision}", Recipient(lapsed), series, session, lapsed, null, await NewLinkAsync(lapsed, series, sessions, cancellationToken)), cancellationToken);
+            await AfterPromotionsAsync(series, outcome.Promoted, cancellationToken);
+        }
+
+        return true;
+    }
+
+    /// <summary>Offers freed or added seats of a session to its waitlist (after a capacity increase).</summary>
+    public async Task PromoteAsync(string seriesId, string sessionId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var promoted = await WorkshopStore.RetryOnConflictAsync(
+            async () =>
+            {
+                var m = await Mutation.LoadAsync(store, seriesId, cancellationToken);
+                await PromoteNextAsync(m, sessionId, now, cancellationToken);
+                await m.CommitAsync(store, cancellationToken);
+                return m.Promoted;
+            },
+            cancellationToken);
+        var (series, _) = await SeriesAsync(seriesId, cancellationToken);
+        if (series is not null)
+        {
+            await AfterPromotionsAsync(series, promoted, cancellationToken);
+        }
+    }
+
+    /// <summary>Records an answer on the invitation and tells its orchestration, which stops waiting (and reminding).</summary>
+    public async Task MarkInvitationAsync(string campaignId, string personId, string status, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var changed = await WorkshopStore.RetryOnConflictAsync(
+            async () =>
+            {
+                var invitation = await store.GetInvitationAsync(campaignId, personId, cancellationToken);
+                if (invitation is null || invitation.Status == status || invitation.Status is InvitationStatus.Expired or InvitationStatus.Bounced
+                    || (status == InvitationStatus.Declined && invitation.Status == InvitationStatus.Registered))
+                {
+                    return null;
+                }
+
+                invitation.Status = status;
+                invitation.AnsweredAt = now;
+                await store.UpdateAsync(invitation, cancellationToken);
+                return invitation;
+            },
+            cancellationToken);
+        if (changed is { InstanceId.Length: > 0 })
+        {
+            await RaiseQuietlyAsync(changed.InstanceId, InviteeOrchestrator.AnsweredEvent, status, cancellationToken);
+        }
+    }
+
+    private async Task<RegistrationResult> ReactivateAsync(InvitationContext context, string personId, SessionEntity session, Dictionary<string, string> answers, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var m = await Mutation.LoadAsync(store, context.Series.Id, cancellationToken);
+        var row = await store.GetRegistrationAsync(context.Series.Id, personId, cancellationToken);
+        if (row is null || RegistrationStatus.IsActive(row.Status))
+        {
+            return RegistrationResult.Problem(StatusCodes.Status409Conflict, "already_registered");
+        }
+
+        if (!m.Place(row, session))
+        {
+            return RegistrationResult.Problem(StatusCodes.Status409Conflict, "session_full");
+        }
+
+        row.Answers = WorkshopJson.Write(answers);
+        row.CampaignId = context.Campaign.Id;
+        row.ConsentGivenAt = now;
+        row.ConsentTextVersion = options.Value.ConsentTextVersion;
+        row.OfferExpiresAt = null;
+        row.Attended = null;
+        row.Revision++;
+        row.UpdatedAt = now;
+        m.Write(row);
+        await m.CommitAsync(store, cancellationToken);
+        return new RegistrationResult(row, StatusCodes.Status201Created, WaitlistPosition: row.WaitlistPositionAtCommit);
+    }
+
+    private async Task<(RegistrationResult Result, SessionEntity? OldSession, bool HeldSeat, List<RegistrationEntity> Promoted)> ChangeOnceAsync(
+        string seriesId, string personId, SessionEntity target, Dictionary<string, string> answers, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var m = await Mutation.LoadAsync(store, seriesId, cancellationToken);
+        var row = await store.GetRegistrationAsync(seriesId, personId, cancellationToken);
+        if (row is null || !RegistrationStatus.IsActive(row.Status))
+        {
+            return (RegistrationResult.Problem(StatusCodes.Status409Conflict, "not_registered"), null, false, []);
+        }
+
+        var oldSession = await store.GetSessionAsync(seriesId, row.SessionId, cancellationToken);
+        var heldSeat = RegistrationStatus.HoldsSeat(row.Status);
+        row.Answers = WorkshopJson.Write(answers);
+        row.Revision++;
+        row.UpdatedAt = now;
+        m.Write(row);
+        if (target.Id != row.SessionId)
+        {
+            var from = row.SessionId;
+            m.Release(row);
+            if (!m.Place(row, target))
+            {
+                return (RegistrationResult.Problem(StatusCodes.Status409Conflict, "session_full"), null, false, []);
+            }
+
+            row.OfferExpiresAt = null;
+            await PromoteNextAsync(m, from, now, cancellationToken);
+        }
+
+        await m.CommitAsync(store, cancellationToken);
+        return (new RegistrationResult(row, StatusCodes.Status200OK, WaitlistPosition: row.WaitlistPositionAtCommit), oldSession, heldSeat, m.Promoted);
+    }
+
+    private async Task<(RegistrationEntity? Registration, string? OfferId, List<RegistrationEntity> Promoted)> CancelOnceAsync(
+        string seriesId, string personId, string newStatus, string? onlyOfferId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var m = await Mutation.LoadAsync(store, seriesId, cancellationToken);
+        var row = await store.GetRegistrationAsync(seriesId, personId, cancellationToken);
+        if (row is null || !RegistrationStatus.IsActive(row.Status)
+            || (onlyOfferId is not null && (row.Status != RegistrationStatus.Offered || row.OfferId != onlyOfferId)))
+        {
+            return (null, null, []);
+        }
+
+        var offerId = row.Status == RegistrationStatus.Offered ? row.OfferId : null;
+        m.Release(row);
+        row.Status = newStatus;
+        row.OfferExpiresAt = null;
+        row.Revision++;
+        row.UpdatedAt = now;
+        m.Write(row);
+        await PromoteNextAsync(m, row.SessionId, now, cancellationToken);
+        await m.CommitAsync(store, cancellationToken);
+        return (row, offerId, m.Promoted);
+    }
+
+    /// <summary>Offers every free seat of the session to the waitlist, first come first served.</summary>
+    private async Task PromoteNextAsync(Mutation m, string sessionId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (!m.Counters.TryGetValue(sessionId, out var counter))
+        {
+            return;
+        }
+
+        var waitlist = counter.Waitlisted > 0 && counter.Taken < counter.Capacity
+            ? (await store.ListRegistrationsAsync(m.SeriesId, cancellationToken))
+                .Where(r => r.SessionId == sessionId && r.Status == RegistrationStatus.Waitlisted && !m.Touches(r))
+                .OrderBy(r => r.WaitlistNumber)
+                .ToList()
+            : [];
+        var index = 0;
+        while (counter.Taken < counter.Capacity && counter.Waitlisted > 0)
+        {
+            if (index >= waitlist.Count)
+            {
+                // The counter said someone was waiting but nobody is: repair it.
+                counter.Waitlisted = 0;
+                m.Touch(counter);
+                break;
+            }
+
+            var next = waitlist[index++];
+            next.Status = RegistrationStatus.Offered;
+            next.OfferId = Guid.NewGuid().ToString("N")[..12];
+            next.OfferExpiresAt = now + options.Value.OfferLifetime;
+            next.Revision++;
+            next.UpdatedAt = now;
+            counter.Taken++;
+            counter.Waitlisted--;
+            m.Touch(counter);
+            m.Write(next);
+            m.Promoted.Add(next);
+        }
+    }
+
+    private async Task AfterPromotionsAsync(SeriesEntity series, List<RegistrationEntity> promoted, CancellationToken cancellationToken)
+    {
+        if (promoted.Count == 0)
+        {
+            return;
+        }
+
+        var (_, sessions) = await SeriesAsync(series.Id, cancellationToken);
+        foreach (var row in promoted)
+        {
+            await audit.RecordAsync(new AuditRecord(RecordType, AuditId(row), "offered", After: row.ToAudit()) { Actor = "system:waitlist" }, cancellationToken);
+            var session = sessions.FirstOrDefault(s => s.Id == row.SessionId);
+            if (session is not null)
+            {
+                await email.SendAsync(emails.Registration($"workshop-registration/{row.SeriesId}/{row.PersonId}/{row.Revision}", Recipient(row), series, session, row, null, await NewLinkAsync(row, series, sessions, cancellationToken)), cancellationToken);
+            }
+
+            await durable.ScheduleNewOrchestrationInstanceAsync(
+                nameof(WaitlistOfferOrchestrator),
+                new WaitlistOfferOrchestrator.Input(row.SeriesId, row.PersonId, row.OfferId!, row.OfferExpiresAt!.Value.UtcDateTime),
+                new StartOrchestrationOptions(WaitlistOfferOrchestrator.InstanceIdFor(row.SeriesId, row.PersonId, row.OfferId!)),
+                cancellationToken);
+        }
+    }
+
+    private async Task SendRegistrationEmailAsync(SeriesEntity series, SessionEntity session, RegistrationEntity row, int? position, string token, CancellationToken cancellationToken) =>
+        await email.SendAsync(emails.Registration($"workshop-registration/{row.SeriesId}/{row.PersonId}/{row.Revision}", Recipient(row), series, session, row, position, links.InvitationLink(token)), cancellationToken);
+
+    /// <summary>A fresh link to the same invitation for emails sent outside a request (the original token is known only to its holder).</summary>
+    private async Task<Uri> NewLinkAsync(RegistrationEntity row, SeriesEntity series, IReadOnlyList<SessionEntity> sessions, CancellationToken cancellationToken)
+    {
+        var until = (sessions.Count == 0 ? time.GetUtcNow() : sessions.Max(s => s.EndUtc)) + options.Value.LinkGraceAfterLastSession;
+        var token = await links.IssueInvitationAsync(row.CampaignId ?? "direct", row.PersonId, until, cancellationToken);
+        return links.InvitationLink(token);
+    }
+
+    private async Task RaiseQuietlyAsync(string instanceId, string eventName, object payload, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await durable.RaiseEventAsync(instanceId, eventName, payload, cancellationToken);
+        }
+        catch (Exception ex) when (ex is OrchestrationNotFoundException or InvalidOperationException or DurableValidationException or Azure.RequestFailedException)
+        {
+            // The orchestration may have finished (an expired invitation, a lapsed offer); the record above is what counts.
+            logger.LogInformation("Event {Event} for {InstanceId} not delivered: {Reason}", eventName, instanceId, ex.Message);
+        }
+    }
+
+    private async Task<T?> CachedAsync<T>(string key, Func<Task<T?>> load)
+        where T : class
+    {
+        var now = time.GetUtcNow();
+        if (_cache.TryGetValue(key, out var hit) && now - hit.At < CacheLifetime)
+        {
+            return (T)hit.Value;
+        }
+
+        var value = await load();
+        if (value is not null)
+        {
+            _cache[key] = (now, value);
+        }
+
+        return value;
+    }
+
+    internal static WorkshopEmails.Recipient Recipient(RegistrationEntity row) => new(row.PersonId, row.Email, row.Name, row.Language);
+
+    private static string AuditId(RegistrationEntity row) => row.SeriesId + "/" + row.PersonId;
+
+    /// <summary>The writes of one seat change: the series' counters as read (with ETags) and the rows changed, committed as one transaction.</summary>
+    private sealed class Mutation
+    {
+        private readonly Dictionary<string, ITableEntity> _writes = new(StringComparer.Ordinal);
+
+        private Mutation(string seriesId, Dictionary<string, SeatCounterEntity> counters)
+        {
+            SeriesId = seriesId;
+            Counters = counters;
+        }
+
+        public string SeriesId { get; }
+
+        public Dictionary<string, SeatCounterEntity> Counters { get; }
+
+        public List<RegistrationEntity> Promoted { get; } = [];
+
+        public static async Task<Mutation> LoadAsync(WorkshopStore store, string seriesId, CancellationToken cancellationToken) =>
+            new(seriesId, (await store.ListCountersAsync(seriesId, cancellationToken)).ToDictionary(c => c.SessionId, StringComparer.Ordinal));
+
+        public bool Touches(ITableEntity entity) => _writes.ContainsKey(entity.RowKey);
+
+        public void Touch(SeatCounterEntity counter) => _writes[counter.RowKey] = counter;
+
+        public void Write(RegistrationEntity row) => _writes[row.RowKey] = row;
+
+        /// <summary>Gives back whatever the row holds in its session: a seat or a waitlist place.</summary>
+        public void Release(RegistrationEntity row)
+        {
+            if (!Counters.TryGetValue(row.SessionId, out var counter))
+            {
+                return;
+            }
+
+            if (RegistrationStatus.HoldsSeat(row.Status))
+            {
+                counter.Taken = Math.Max(0, counter.Taken - 1);
+            }
+            else if (row.Status == RegistrationStatus.Waitlisted)
+            {
+                counter.Waitlisted = Math.Max(0, counter.Waitlisted - 1);
+            }
+
+            Touch(counter);
+        }
+
+        /// <summary>A seat if one is free and nobody waits for it, else a waitlist place, else false.</summary>
+        public bool Place(RegistrationEntity row, SessionEntity session)
+        {
+            if (!Counters.TryGetValue(session.Id, out var counter))
+            {
+                return false;
+            }
+
+            row.SessionId = session.Id;
+            if (counter.Taken < counter.Capacity && counter.Waitlisted == 0)
+            {
+                counter.Taken++;
+                row.Status = RegistrationStatus.Confirmed;
+                row.WaitlistNumber = 0;
+            }
+            else if (session.WaitlistEnabled)
+            {
+                row.Status = RegistrationStatus.Waitlisted;
+                row.WaitlistNumber = counter.NextWaitlistNumber++;
+                counter.Waitlisted++;
+                row.WaitlistPositionAtCommit = counter.Waitlisted;
+            }
+            else
+            {
+                return false;
+            }
+
+            Touch(counter);
+            return true;
+        }
+
+        public Task CommitAsync(WorkshopStore store, CancellationToken cancellationToken) =>
+            store.SubmitAsync(_writes.Values.Select(e => new TableTransactionAction(TableTransactionActionType.UpdateReplace, e, e.ETag)).ToList(), cancellationToken);
+    }
+}

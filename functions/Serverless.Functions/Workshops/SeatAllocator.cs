@@ -1,0 +1,226 @@
+using System.Collections.Concurrent;
+using Azure.Data.Tables;
+
+namespace Serverless.Functions.Workshops;
+
+public enum SeatOutcome
+{
+    Confirmed,
+    Waitlisted,
+
+    /// <summary>The session is full and has no waitlist; nothing was written.</summary>
+    Full,
+
+    /// <summary>The person already has a registration in the series; nothing was written.</summary>
+    AlreadyRegistered,
+
+    /// <summary>The session was deleted meanwhile.</summary>
+    SessionGone,
+}
+
+/// <summary>
+/// Grants seats for new registrations. Requests for one series are committed in groups: one
+/// entity-group transaction writes the session counters (conditional on their ETags) together
+/// with up to ~90 new registration rows (Adds, so a second registration of the same person fails
+/// in storage itself). A lost ETag race (another process) re-reads the counters and tries again;
+/// a duplicate is answered and dropped from the group. So seats are never oversold, the
+/// waitlist numbers follow commit order without gaps, and a burst of a thousand requests costs a
+/// dozen transactions instead of a thousand conflicting ones.
+/// </summary>
+public sealed class SeatAllocator(WorkshopStore store, ILogger<SeatAllocator> logger)
+{
+    /// <summary>An entity-group transaction holds at most 100 operations: counters plus rows.</summary>
+    private const int MaxOperations = 100;
+
+    private readonly ConcurrentDictionary<string, SeriesQueue> _queues = new(StringComparer.Ordinal);
+
+    /// <summary>Allocates a seat (or a waitlist place) for the row, which must be new. On success the row carries its status, number and ETag.</summary>
+    public Task<SeatOutcome> AllocateAsync(RegistrationEntity row, bool waitlistEnabled, CancellationToken cancellationToken)
+    {
+        var pending = new Pending(row, waitlistEnabled);
+        var queue = _queues.GetOrAdd(row.SeriesId, _ => new SeriesQueue());
+        bool start;
+        lock (queue)
+        {
+            queue.Items.Add(pending);
+            start = !queue.Draining;
+            queue.Draining = true;
+        }
+
+        if (start)
+        {
+            _ = Task.Run(() => DrainAsync(row.SeriesId, queue), CancellationToken.None);
+        }
+
+        // The commit goes on even if this caller gives up, so its outcome is never half-known.
+        return pending.Done.Task.WaitAsync(cancellationToken);
+    }
+
+    private async Task DrainAsync(string seriesId, SeriesQueue queue)
+    {
+        while (true)
+        {
+            List<Pending> batch;
+            lock (queue)
+            {
+                if (queue.Items.Count == 0)
+                {
+                    queue.Draining = false;
+                    return;
+                }
+
+                batch = TakeBatch(queue.Items);
+            }
+
+            try
+            {
+                await CommitAsync(seriesId, batch);
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "Seat allocation for series {SeriesId} failed for {Count} registrations", seriesId, batch.Count);
+                foreach (var p in batch)
+                {
+                    p.Done.TrySetException(ex);
+                }
+            }
+        }
+    }
+
+    private static List<Pending> TakeBatch(List<Pending> items)
+    {
+        var sessions = new HashSet<string>(StringComparer.Ordinal);
+        var count = 0;
+        foreach (var item in items)
+        {
+            var extra = sessions.Contains(item.Row.SessionId) ? 1 : 2;
+            if (count + sessions.Count + extra > MaxOperations)
+            {
+                break;
+            }
+
+            sessions.Add(item.Row.SessionId);
+            count++;
+        }
+
+        var batch = items.GetRange(0, count);
+        items.RemoveRange(0, count);
+        return batch;
+    }
+
+    private async Task CommitAsync(string seriesId, List<Pending> batch)
+    {
+        var table = await store.TableAsync(CancellationToken.None);
+        var remaining = new List<Pending>(batch);
+        for (var attempt = 1; remaining.Count > 0; attempt++)
+        {
+            var counters = (await store.ListCountersAsync(seriesId, CancellationToken.None)).ToDictionary(c => c.SessionId, StringComparer.Ordinal);
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var decided = new List<(Pending Item, SeatOutcome Outcome)>();
+            var touched = new Dictionary<string, SeatCounterEntity>(StringComparer.Ordinal);
+            var adds = new List<(Pending Item, RegistrationEntity Row, SeatOutcome Outcome)>();
+
+            foreach (var item in remaining)
+            {
+                if (!seen.Add(item.Row.PersonId))
+                {
+                    decided.Add((item, SeatOutcome.AlreadyRegistered));
+                    continue;
+                }
+
+                if (!counters.TryGetValue(item.Row.SessionId, out var counter))
+                {
+                    decided.Add((item, SeatOutcome.SessionGone));
+                    continue;
+                }
+
+                var row = item.Row.Copy();
+                SeatOutcome outcome;
+                if (counter.Taken < counter.Capacity && counter.Waitlisted == 0)
+                {
+                    counter.Taken++;
+                    row.Status = RegistrationStatus.Confirmed;
+                    row.WaitlistNumber = 0;
+                    outcome = SeatOutcome.Confirmed;
+                }
+                else if (item.WaitlistEnabled)
+                {
+                    row.Status = RegistrationStatus.Waitlisted;
+                    row.WaitlistNumber = counter.NextWaitlistNumber++;
+                    counter.Waitlisted++;
+                    row.WaitlistPositionAtCommit = counter.Waitlisted;
+                    outcome = SeatOutcome.Waitlisted;
+                }
+                else
+                {
+                    decided.Add((item, SeatOutcome.Full));
+                    continue;
+                }
+
+                touched[counter.SessionId] = counter;
+                adds.Add((item, row, outcome));
+            }
+
+            var actions = touched.Values.Select(c => new TableTransactionAction(TableTransactionActionType.UpdateReplace, c, c.ETag))
+                .Concat(adds.Select(a => new TableTransactionAction(TableTransactionActionType.Add, a.Row)))
+                .ToList();
+            try
+            {
+                if (actions.Count > 0)
+                {
+                    var response = await table.SubmitTransactionAsync(actions, CancellationToken.None);
+                    for (var i = 0; i < actions.Count; i++)
+                    {
+                        actions[i].Entity.ETag = response.Value[i].Headers.ETag ?? actions[i].Entity.ETag;
+                    }
+                }
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status == StatusCodes.Status409Conflict && ex.FailedTransactionActionIndex is { } index && index >= touched.Count)
+            {
+                // This person registered before (perhaps through another process): answer them and retry the rest.
+                var duplicate = adds[index - touched.Count].Item;
+                duplicate.Done.TrySetResult(SeatOutcome.AlreadyRegistered);
+                remaining.Remove(duplicate);
+                continue;
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status == StatusCodes.Status412PreconditionFailed && attempt < 100)
+            {
+                logger.LogDebug("Seat counters of series {SeriesId} changed meanwhile; retrying (attempt {Attempt})", seriesId, attempt);
+                await Task.Delay(Random.Shared.Next(2, 10 * Math.Min(attempt, 10)));
+                continue;
+            }
+
+            foreach (var (item, row, outcome) in adds)
+            {
+                item.Row.Status = row.Status;
+                item.Row.WaitlistNumber = row.WaitlistNumber;
+                item.Row.WaitlistPositionAtCommit = row.WaitlistPositionAtCommit;
+                item.Row.ETag = row.ETag;
+                item.Done.TrySetResult(outcome);
+            }
+
+            foreach (var (item, outcome) in decided)
+            {
+                item.Done.TrySetResult(outcome);
+            }
+
+            return;
+        }
+    }
+
+    private sealed class SeriesQueue
+    {
+        public List<Pending> Items { get; } = [];
+
+        public bool Draining { get; set; }
+    }
+
+    private sealed class Pending(RegistrationEntity row, bool waitlistEnabled)
+    {
+        public RegistrationEntity Row { get; } = row;
+
+        public bool WaitlistEnabled { get; } = waitlistEnabled;
+
+        public TaskCompletionSource<SeatOutcome> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

@@ -1,0 +1,42 @@
+using Serverless.Durable;
+
+namespace Serverless.Functions.Workshops;
+
+/// <summary>
+/// The workshops track: series and sessions, invitation campaigns (durable), registration with
+/// seats and a waitlist, reminders, attendance and feedback.
+/// </summary>
+public static class WorkshopsExtensions
+{
+    public static IHostApplicationBuilder AddWorkshops(this IHostApplicationBuilder builder)
+    {
+        builder.Services.Configure<WorkshopOptions>(builder.Configuration.GetSection(WorkshopOptions.SectionName));
+        builder.Services.AddSingleton<WorkshopStore>();
+        builder.Services.AddSingleton<SeatAllocator>();
+        builder.Services.AddSingleton<InvitationLinks>();
+        builder.Services.AddSingleton<WorkshopEmails>();
+        builder.Services.AddSingleton<RegistrationService>();
+        builder.Services.AddHostedService<WorkshopDemoData>();
+        builder.Services.AddDurableTask(registry => registry
+            .AddOrchestrator<WorkshopInvitationOrchestrator>()
+            .AddOrchestrator<InviteeOrchestrator>()
+            .AddOrchestrator<WaitlistOfferOrchestrator>()
+            .AddOrchestrator<SessionReminderOrchestrator>()
+            .AddOrchestrator<InviteeBatchOrchestrator>()
+            .AddActivity<CountInvitations>()
+            .AddActivity<SendWorkshopInvitation>()
+            .AddActivity<SendInvitationReminder>()
+            .AddActivity<ExpireInvitations>()
+            .AddActivity<LapseWaitlistOffer>()
+            .AddActivity<SendSessionReminders>());
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapWorkshopsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapWorkshopsAdminApi();
+        app.MapWorkshopCampaignsApi();
+        app.MapWorkshopInvitationApi();
+        return app;
+    }
+}

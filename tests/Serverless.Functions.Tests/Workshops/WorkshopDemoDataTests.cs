@@ -1,0 +1,37 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Serverless.Functions.DemoData;
+using Serverless.Functions.Tests.Identity;
+using Serverless.Functions.Workshops;
+
+namespace Serverless.Functions.Tests.Workshops;
+
+[Collection(StackCollection.Name)]
+public sealed class WorkshopDemoDataTests(StackFixture stack)
+{
+    [Fact]
+    public async Task Load_AfterTheDemoNetwork_CreatesTheGreekCoDesignSeriesOnceWithFeedback()
+    {
+        await using var factory = WorkshopTestHost.Create(stack);
+        await factory.Services.GetRequiredService<DemoDataLoader>().LoadAsync(default);
+        var demo = factory.Services.GetServices<IHostedService>().OfType<WorkshopDemoData>().Single();
+
+        await demo.LoadAsync(default);
+        await demo.LoadAsync(default);
+        using var admin = await factory.SignedInAsAsync("coordinator");
+        var series = await admin.GetFromJsonAsync<JsonElement>($"/api/workshops/series/{WorkshopDemoData.SeriesId}");
+        var registrations = await admin.GetFromJsonAsync<JsonElement>($"/api/workshops/series/{WorkshopDemoData.SeriesId}/registrations");
+        var feedback = await admin.GetFromJsonAsync<JsonElement>($"/api/workshops/series/{WorkshopDemoData.PilotSeriesId}/feedback");
+
+        var sessions = series.GetProperty("sessions").EnumerateArray().ToList();
+        Assert.Equal(3, sessions.Count);
+        Assert.All(sessions, s => Assert.EndsWith("T10:00", s.GetProperty("start").GetString(), StringComparison.Ordinal));
+        Assert.All(sessions, s => Assert.Equal("Europe/Athens", s.GetProperty("timeZone").GetString()));
+        Assert.Equal("Συν-σχεδιασμός Μοντέλου Ανάπτυξης Καινοτομίας Δημοσίων Οργανώσεων", series.GetProperty("titles").GetProperty("el").GetString());
+        Assert.Equal("Your management challenge", series.GetProperty("questions")[0].GetProperty("labels").GetProperty("en").GetString());
+        Assert.Equal(4, registrations.GetArrayLength());
+        Assert.Equal(5, feedback.GetProperty("series").GetProperty("responses").GetInt32());
+    }
+}

@@ -1,0 +1,271 @@
+import { useEffect, useState } from 'preact/hooks';
+import { describeError } from '../../api/describe';
+import { ErrorSummary, type SummaryError } from '../../components/ErrorSummary';
+import { FormField } from '../../components/FormField';
+import { StatusBadge } from '../../components/StatusBadge';
+import { useI18n } from '../../i18n/I18nProvider';
+import { tokenFromLocation } from '../../session/api';
+import { CodedApiError } from '../../session/request';
+import { PageHeading } from '../../shell/PageHeading';
+import {
+  acceptOffer,
+  cancelRegistration,
+  changeRegistration,
+  declineInvitation,
+  formatLocal,
+  getInvitation,
+  register,
+  textIn,
+  type InvitationPage as Page,
+  type PublicSession,
+} from './api';
+import { failureOf } from './forms';
+import { problemMessage, registrationLabel, registrationTone } from './labels';
+import './workshops.css';
+
+type Load = { kind: 'loading' } | { kind: 'ready'; page: Page } | { kind: 'refused'; message: string };
+
+/**
+ * Where an invitation email's link lands (the token in the fragment, sent to the API in a
+ * header). Opening it only reads; registering, changing, cancelling, accepting an offer and
+ * declining are buttons that POST. The form is pre-filled with what the registry knows.
+ */
+export function InvitationPage() {
+  const { t } = useI18n();
+  const [token] = useState(() => tokenFromLocation());
+  const [load, setLoad] = useState<Load>({ kind: 'loading' });
+
+  useEffect(() => {
+    if (token === '') {
+      setLoad({ kind: 'refused', message: t('ws.problem.token_invalid') });
+      return;
+    }
+    getInvitation(token)
+      .then((page) => setLoad({ kind: 'ready', page }))
+      .catch((error: unknown) => setLoad({ kind: 'refused', message: (error instanceof CodedApiError && problemMessage(t, error.code)) || describeError(error, t) }));
+  }, [token]);
+
+  if (load.kind === 'loading') {
+    return (
+      <>
+        <PageHeading>{t('ws.invite.title')}</PageHeading>
+        <p role="status">{t('ws.loading')}</p>
+      </>
+    );
+  }
+  if (load.kind === 'refused') {
+    return (
+      <>
+        <PageHeading>{t('ws.invite.refusedTitle')}</PageHeading>
+        <p class="notice notice--error">{load.message}</p>
+        <p>{t('ws.invite.askAgain')}</p>
+      </>
+    );
+  }
+  return <InvitationForm token={token} page={load.page} onChange={(page) => setLoad({ kind: 'ready', page })} />;
+}
+
+function SessionDetails({ session }: { session: PublicSession }) {
+  const { t, language, formatDateTime, formatNumber } = useI18n();
+  return (
+    <span class="ws-session-choice__meta">
+      {formatLocal(session.start, language)} – {formatLocal(session.end, language, { timeStyle: 'short' })} <span dir="ltr">({session.timeZone})</span>
+      <br />
+      {session.onlineUrl ? t('ws.invite.online') : session.venue}
+      {' · '}
+      {session.seatsLeft > 0 ? t('ws.invite.seatsLeft', { count: formatNumber(session.seatsLeft) }) : session.waitlist ? t('ws.invite.fullWaitlist') : t('ws.invite.full')}
+      {' · '}
+      {session.open ? t('ws.invite.closes', { deadline: formatDateTime(new Date(session.registrationDeadline)) }) : t('ws.invite.closed')}
+    </span>
+  );
+}
+
+function InvitationForm({ token, page, onChange }: { token: string; page: Page; onChange: (page: Page) => void }) {
+  const { t, language, formatNumber, formatDateTime } = useI18n();
+  const registration = page.registration;
+  const active = registration !== null && ['confirmed', 'waitlisted', 'offered'].includes(registration.status);
+  const [sessionId, setSessionId] = useState(registration?.sessionId ?? page.sessions.find((s) => s.open)?.id ?? '');
+  const [answers, setAnswers] = useState<Record<string, string>>(registration?.answers ?? {});
+  const [consent, setConsent] = useState(false);
+  const [summary, setSummary] = useState<SummaryError[]>([]);
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const [attempt, setAttempt] = useState(0);
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState<string | null>(null);
+
+  const fields: Record<string, string> = { sessionId: 'invite-sessions', consent: 'invite-consent' };
+  for (const q of page.questions) fields[`answers.${q.id}`] = `invite-answer-${q.id}`;
+
+  const act = async (action: () => Promise<Page>, doneKey: Parameters<typeof t>[0]) => {
+    setBusy(true);
+    try {
+      const next = await action();
+      setSummary([]);
+      setFieldErrors({});
+      setDone(t(doneKey));
+      onChange(next);
+      if (next.registration) {
+        setSessionId(next.registration.sessionId);
+        setAnswers(next.registration.answers);
+      }
+    } catch (error) {
+      const failure = failureOf(error, fields, t);
+      setSummary(failure.summary);
+      setFieldErrors(failure.fieldErrors);
+      setAttempt((n) => n + 1);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const submit = (event: Event) => {
+    event.preventDefault();
+    const cleaned = Object.fromEntries(Object.entries(answers).filter(([, v]) => v.trim() !== ''));
+    void (active
+      ? act(() => changeRegistration(token, { sessionId, answers: cleaned }), 'ws.invite.changed')
+      : act(() => register(token, { sessionId, answers: cleaned, consent }), 'ws.invite.registered'));
+  };
+
+  const current = registration ? page.sessions.find((s) => s.id === registration.sessionId) : undefined;
+
+  return (
+    <>
+      <PageHeading>{textIn(page.titles, language)}</PageHeading>
+      <p class="lead">{t('ws.invite.greeting', { name: page.person.name })}</p>
+      {textIn(page.descriptions, language) && <p>{textIn(page.descriptions, language)}</p>}
+      {done && (
+        <div class="notice" role="status">
+          <p>{done}</p>
+        </div>
+      )}
+      <ErrorSummary errors={summary} attempt={attempt} />
+
+      {registration && (
+        <section class="panel" aria-labelledby="invite-status-heading">
+          <h2 id="invite-status-heading">{t('ws.invite.yourRegistration')}</h2>
+          <p>
+            <StatusBadge label={registrationLabel(t, registration.status)} tone={registrationTone(registration.status)} />
+          </p>
+          {current && (
+            <p>
+              <strong>{textIn(current.titles, language)}</strong>
+              <br />
+              <SessionDetails session={current} />
+            </p>
+          )}
+          {registration.status === 'confirmed' && <p>{t('ws.invite.confirmedNote')}</p>}
+          {registration.status === 'waitlisted' && registration.waitlistPosition !== null && (
+            <p>{t('ws.invite.waitlistPosition', { position: formatNumber(registration.waitlistPosition) })}</p>
+          )}
+          {registration.status === 'offered' && registration.offerExpiresAt && (
+            <>
+              <p>{t('ws.invite.offer', { until: formatDateTime(new Date(registration.offerExpiresAt)) })}</p>
+              <div class="button-row">
+                <button type="button" class="button" disabled={busy} onClick={() => void act(() => acceptOffer(token), 'ws.invite.offerAccepted')}>
+                  {t('ws.invite.acceptOffer')}
+                </button>
+              </div>
+            </>
+          )}
+          {active && (
+            <div class="button-row">
+              <button type="button" class="button button--danger" disabled={busy} onClick={() => void act(() => cancelRegistration(token), 'ws.invite.cancelled')}>
+                {t('ws.invite.cancel')}
+              </button>
+            </div>
+          )}
+        </section>
+      )}
+
+      {page.invitationStatus === 'expired' && !active ? (
+        <p class="notice">{t('ws.problem.invitation_expired')}</p>
+      ) : (
+        <form onSubmit={submit} noValidate>
+          <h2>{active ? t('ws.invite.changeHeading') : t('ws.invite.registerHeading')}</h2>
+          <fieldset class="form-group" id="invite-sessions" tabIndex={-1} aria-describedby={fieldErrors['invite-sessions'] ? 'invite-sessions-error' : undefined}>
+            <legend>{t('ws.invite.chooseSession')}</legend>
+            {fieldErrors['invite-sessions'] && (
+              <p class="form-field__error" id="invite-sessions-error">
+                {fieldErrors['invite-sessions']}
+              </p>
+            )}
+            <ul class="ws-sessions">
+              {page.sessions.map((s) => (
+                <li key={s.id}>
+                  <label class="ws-session-choice" for={`invite-session-${s.id}`}>
+                    <input
+                      id={`invite-session-${s.id}`}
+                      type="radio"
+                      name="session"
+                      value={s.id}
+                      checked={sessionId === s.id}
+                      disabled={!s.open && registration?.sessionId !== s.id}
+                      onChange={() => setSessionId(s.id)}
+                    />
+                    <span>
+                      <strong>{textIn(s.titles, language)}</strong>
+                      <SessionDetails session={s} />
+                    </span>
+                  </label>
+                </li>
+              ))}
+            </ul>
+          </fieldset>
+          <FormField id="invite-name" label={t('ws.invite.name')} hint={t('ws.invite.prefilled')}>
+            {(c) => <input {...c} class="input" type="text" value={page.person.name} readOnly />}
+          </FormField>
+          <FormField id="invite-email" label={t('ws.registration.email')}>
+            {(c) => <input {...c} class="input" type="email" dir="ltr" value={page.person.email} readOnly />}
+          </FormField>
+          {page.person.organisation && (
+            <FormField id="invite-organisation" label={t('ws.invite.organisation')}>
+              {(c) => <input {...c} class="input" type="text" value={page.person.organisation ?? ''} readOnly />}
+            </FormField>
+          )}
+          {page.questions.map((q) => (
+            <FormField
+              key={q.id}
+              id={`invite-answer-${q.id}`}
+              label={textIn(q.labels, language)}
+              hint={t('ws.invite.maxLength', { max: formatNumber(q.maxLength), used: formatNumber((answers[q.id] ?? '').length) })}
+              optional={!q.required}
+              error={fieldErrors[`invite-answer-${q.id}`]}
+            >
+              {(c) => (
+                <textarea {...c} class="input" rows={4} dir="auto" maxLength={q.maxLength} value={answers[q.id] ?? ''} onInput={(e) => setAnswers({ ...answers, [q.id]: e.currentTarget.value })} />
+              )}
+            </FormField>
+          ))}
+          {!active && (
+            <div class={`checkbox${fieldErrors['invite-consent'] ? ' form-field--error' : ''}`}>
+              {fieldErrors['invite-consent'] && (
+                <p class="form-field__error" id="invite-consent-error">
+                  {fieldErrors['invite-consent']}
+                </p>
+              )}
+              <input
+                id="invite-consent"
+                type="checkbox"
+                checked={consent}
+                aria-describedby={fieldErrors['invite-consent'] ? 'invite-consent-error' : undefined}
+                onChange={(e) => setConsent(e.currentTarget.checked)}
+              />
+              <label for="invite-consent">{t('ws.invite.consent')}</label>
+            </div>
+          )}
+          <div class="button-row">
+            <button type="submit" class="button" disabled={busy}>
+              {active ? t('ws.invite.saveChanges') : t('ws.invite.register')}
+            </button>
+            {!active && page.invitationStatus !== 'declined' && (
+              <button type="button" class="button button--secondary" disabled={busy} onClick={() => void act(() => declineInvitation(token), 'ws.invite.declined')}>
+                {t('ws.invite.decline')}
+              </button>
+            )}
+          </div>
+          {page.invitationStatus === 'declined' && !active && <p>{t('ws.invite.declinedNote')}</p>}
+        </form>
+      )}
+    </>
+  );
+}
