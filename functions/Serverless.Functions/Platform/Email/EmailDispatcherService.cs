@@ -69,9 +69,15 @@ public sealed class EmailDispatcherService(
             {
                 break;
             }
-            catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or StorageConfigurationException or AggregateException)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                if (!storageDown)
+                // Anything else (a storage timeout surfacing as a cancellation, a bad row) must not
+                // end the dispatcher: a BackgroundService that throws stops delivering for good.
+                if (ex is not (RequestFailedException or HttpRequestException or StorageConfigurationException or AggregateException))
+                {
+                    logger.LogError(ex, "Email dispatcher loop failed; retrying in {Delay}", MaxIdleDelay * 5);
+                }
+                else if (!storageDown)
                 {
                     logger.LogError("Email dispatcher cannot reach storage, retrying every {Delay}: {Reason}", MaxIdleDelay * 5, ex.Message);
                     storageDown = true;
