@@ -1,7 +1,9 @@
 using Serverless.Functions.Audit;
+using Serverless.Functions.Cohorts;
 using Serverless.Functions.DemoData;
 using Serverless.Functions.Health;
 using Serverless.Functions.Identity;
+using Serverless.Functions.Nominations;
 using Serverless.Functions.Operations;
 using Serverless.Functions.Platform.Configuration;
 using Serverless.Functions.Platform.Durable;
@@ -37,6 +39,8 @@ builder.AddIdentity();
 builder.AddRegistry();
 builder.AddDemoData();
 builder.AddWorkshops();
+builder.AddNominations();
+builder.AddCohorts();
 
 var app = builder.Build();
 
@@ -46,6 +50,8 @@ app.MapHealthApi();
 app.MapAuthApi();
 app.MapRegistryApi();
 app.MapWorkshopsApi();
+app.MapNominationsApi();
+app.MapCohortsApi();
 app.MapAuditApi();
 app.MapOrchestrationsAdminApi();
 app.MapCustomHandlerApi();

@@ -6,6 +6,7 @@ import { auditPath } from './features/audit/paths';
 import { SignInCompletePage } from './features/auth/SignInCompletePage';
 import { SignInPage } from './features/auth/SignInPage';
 import { CohortsPage } from './features/cohorts/CohortsPage';
+import { cohortsPatternRoutes } from './features/cohorts/routes';
 import { HomePage } from './features/home/HomePage';
 import { LibraryPage } from './features/library/LibraryPage';
 import { WorkflowDetailPage } from './features/monitor/WorkflowDetailPage';
@@ -13,6 +14,7 @@ import { WorkflowListPage, workflowsPath } from './features/monitor/WorkflowList
 import { NewsletterConfirmPage } from './features/newsletter/NewsletterConfirmPage';
 import { NewsletterPage, newsletterConfirmPath, newsletterPath } from './features/newsletter/NewsletterPage';
 import { NominationsPage } from './features/nominations/NominationsPage';
+import { nominationsPatternRoutes } from './features/nominations/routes';
 import { NotFoundPage } from './features/notfound/NotFoundPage';
 import { importPath, organisationsPath, peoplePath } from './features/registry/api';
 import { ImportPage } from './features/registry/ImportPage';
@@ -86,6 +88,9 @@ export const patternRoutes: readonly PatternRoute[] = [
   { matches: isSeriesPath, titleKey: 'ws.series.heading', page: SeriesRoutes, roles: workshopRoles },
   { matches: isCampaignPath, titleKey: 'ws.campaign.heading', page: CampaignRoutes, roles: workshopRoles },
   { matches: isUnder(organisationsPath), titleKey: 'organisation.editTitle', page: OrganisationFormPage, roles: registryRoles },
+  // Each track lists its own pages with parameters (calls, nominations, reviews; cohorts, onboarding).
+  ...nominationsPatternRoutes,
+  ...cohortsPatternRoutes,
 ];
 
 function Router() {

@@ -37,6 +37,32 @@ public sealed class MessageCatalogueTests
     }
 
     [Fact]
+    public void Catalogue_KeyDefinedTwiceForOneLanguage_IsRefused()
+    {
+        var folder = Directory.CreateTempSubdirectory().FullName;
+        File.WriteAllText(Path.Combine(folder, "en.json"), """{"a.b": "One"}""");
+        Directory.CreateDirectory(Path.Combine(folder, "track"));
+        File.WriteAllText(Path.Combine(folder, "track", "en.json"), """{"a.b": "Two", "c.d": "Three"}""");
+
+        var error = Assert.Throws<InvalidOperationException>(() => new MessageCatalogue(folder));
+
+        Assert.Contains("a.b", error.Message);
+    }
+
+    [Fact]
+    public void Catalogue_TrackSubfolders_AreMergedIntoTheirLanguage()
+    {
+        var folder = Directory.CreateTempSubdirectory().FullName;
+        File.WriteAllText(Path.Combine(folder, "en.json"), """{"a.b": "One"}""");
+        Directory.CreateDirectory(Path.Combine(folder, "track"));
+        File.WriteAllText(Path.Combine(folder, "track", "en.json"), """{"c.d": "Three"}""");
+
+        var catalogue = new MessageCatalogue(folder);
+
+        Assert.Equal(["One", "Three"], new[] { catalogue.Get("en", "a.b"), catalogue.Get("pl", "c.d") });
+    }
+
+    [Fact]
     public void Direction_ArabicAndHebrew_AreRightToLeft()
     {
         Assert.Equal(["rtl", "rtl", "ltr", "ltr"], new[] { "ar", "he-IL", "el", "pl" }.Select(Languages.Direction));
@@ -44,7 +70,9 @@ public sealed class MessageCatalogueTests
 
     private static HashSet<string> Keys(string language)
     {
-        var path = Path.Combine(Folder, language + ".json");
-        return JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(path))!.Keys.ToHashSet();
+        // The core file and each track's subfolder file for the language.
+        return Directory.EnumerateFiles(Folder, language + ".json", SearchOption.AllDirectories)
+            .SelectMany(path => JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(path))!.Keys)
+            .ToHashSet();
     }
 }

@@ -25,16 +25,33 @@ public sealed class MessageCatalogue : ILocalizer
 
     private readonly FrozenDictionary<string, FrozenDictionary<string, string>> _messages;
 
-    /// <summary>Loads every {language}.json in the folder.</summary>
+    /// <summary>
+    /// Loads every {language}.json in the folder and in its track subfolders (Messages/nominations/en.json
+    /// and so on), merged per language. A key defined twice for one language is a mistake and refused.
+    /// </summary>
     public MessageCatalogue(string directory)
     {
-        var catalogues = new Dictionary<string, FrozenDictionary<string, string>>(StringComparer.OrdinalIgnoreCase);
-        foreach (var file in Directory.EnumerateFiles(directory, "*.json"))
+        var merged = new Dictionary<string, Dictionary<string, string>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var file in Directory.EnumerateFiles(directory, "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
             using var stream = File.OpenRead(file);
             var entries = JsonSerializer.Deserialize<Dictionary<string, string>>(stream) ?? [];
-            catalogues[Path.GetFileNameWithoutExtension(file)] = entries.ToFrozenDictionary(StringComparer.Ordinal);
+            var language = Path.GetFileNameWithoutExtension(file);
+            if (!merged.TryGetValue(language, out var catalogue))
+            {
+                merged[language] = catalogue = new Dictionary<string, string>(StringComparer.Ordinal);
+            }
+
+            foreach (var (key, text) in entries)
+            {
+                if (!catalogue.TryAdd(key, text))
+                {
+                    throw new InvalidOperationException($"The message key {key} is defined twice for {language} (again in {file}).");
+                }
+            }
         }
+
+        var catalogues = merged.ToDictionary(c => c.Key, c => c.Value.ToFrozenDictionary(StringComparer.Ordinal), StringComparer.OrdinalIgnoreCase);
 
         if (!catalogues.ContainsKey(DefaultLanguage))
         {

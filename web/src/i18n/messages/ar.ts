@@ -1,4 +1,6 @@
+import { cohortsAr } from './cohorts/ar';
 import type { Catalogue } from './en';
+import { nominationsAr } from './nominations/ar';
 
 export const ar: Catalogue = {
   'app.name': 'شبكة الابتكار',
@@ -598,4 +600,6 @@ export const ar: Catalogue = {
   'ws.problem.session_not_found': 'هذه الجلسة لم تعد موجودة.',
   'ws.problem.survey_submitted': 'لقد أرسلت رأيك من قبل. شكرًا لك.',
   'ws.problem.rate_limited': 'طلبات كثيرة جدًا. انتظر بضع دقائق ثم حاول مجددًا.',
+  ...nominationsAr,
+  ...cohortsAr,
 };

@@ -1,4 +1,6 @@
+import { cohortsBg } from './cohorts/bg';
 import type { Catalogue } from './en';
+import { nominationsBg } from './nominations/bg';
 
 export const bg: Catalogue = {
   'app.name': 'Мрежа за иновации',
@@ -598,4 +600,6 @@ export const bg: Catalogue = {
   'ws.problem.session_not_found': 'Тази сесия вече не съществува.',
   'ws.problem.survey_submitted': 'Вече изпратихте оценката си. Благодарим Ви.',
   'ws.problem.rate_limited': 'Твърде много заявки. Изчакайте няколко минути и опитайте отново.',
+  ...nominationsBg,
+  ...cohortsBg,
 };

@@ -1,4 +1,6 @@
+import { cohortsEl } from './cohorts/el';
 import type { Catalogue } from './en';
+import { nominationsEl } from './nominations/el';
 
 export const el: Catalogue = {
   'app.name': 'Δίκτυο Καινοτομίας',
@@ -598,4 +600,6 @@ export const el: Catalogue = {
   'ws.problem.session_not_found': 'Το εργαστήριο δεν υπάρχει πλέον.',
   'ws.problem.survey_submitted': 'Έχετε ήδη στείλει την αξιολόγησή σας. Σας ευχαριστούμε.',
   'ws.problem.rate_limited': 'Πάρα πολλά αιτήματα. Περιμένετε λίγα λεπτά και δοκιμάστε ξανά.',
+  ...nominationsEl,
+  ...cohortsEl,
 };

@@ -1,3 +1,6 @@
+import { cohortsEn } from './cohorts/en';
+import { nominationsEn } from './nominations/en';
+
 // The English catalogue is the source of truth: every key the portal uses is defined here, and
 // every other language falls back to it for a key it lacks.
 export const en = {
@@ -598,6 +601,8 @@ export const en = {
   'ws.problem.session_not_found': 'This session no longer exists.',
   'ws.problem.survey_submitted': 'You have already sent your feedback. Thank you.',
   'ws.problem.rate_limited': 'Too many requests. Please wait a few minutes and try again.',
+  ...nominationsEn,
+  ...cohortsEn,
 } satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

@@ -1,4 +1,6 @@
+import { cohortsHe } from './cohorts/he';
 import type { Catalogue } from './en';
+import { nominationsHe } from './nominations/he';
 
 export const he: Catalogue = {
   'app.name': 'רשת החדשנות',
@@ -598,4 +600,6 @@ export const he: Catalogue = {
   'ws.problem.session_not_found': 'המפגש כבר אינו קיים.',
   'ws.problem.survey_submitted': 'כבר שלחת משוב. תודה.',
   'ws.problem.rate_limited': 'יותר מדי בקשות. המתינו כמה דקות ונסו שוב.',
+  ...nominationsHe,
+  ...cohortsHe,
 };

@@ -1,4 +1,6 @@
+import { cohortsHu } from './cohorts/hu';
 import type { Catalogue } from './en';
+import { nominationsHu } from './nominations/hu';
 
 export const hu: Catalogue = {
   'app.name': 'Innovációs Hálózat',
@@ -598,4 +600,6 @@ export const hu: Catalogue = {
   'ws.problem.session_not_found': 'Ez az alkalom már nem létezik.',
   'ws.problem.survey_submitted': 'Visszajelzését már elküldte. Köszönjük!',
   'ws.problem.rate_limited': 'Túl sok kérés. Várjon néhány percet, és próbálja újra.',
+  ...nominationsHu,
+  ...cohortsHu,
 };

@@ -1,4 +1,6 @@
+import { cohortsLv } from './cohorts/lv';
 import type { Catalogue } from './en';
+import { nominationsLv } from './nominations/lv';
 
 export const lv: Catalogue = {
   'app.name': 'Inovāciju tīkls',
@@ -598,4 +600,6 @@ export const lv: Catalogue = {
   'ws.problem.session_not_found': 'Šī sesija vairs nepastāv.',
   'ws.problem.survey_submitted': 'Jūs jau esat nosūtījis atsauksmi. Paldies!',
   'ws.problem.rate_limited': 'Pārāk daudz pieprasījumu. Pagaidiet dažas minūtes un mēģiniet vēlreiz.',
+  ...nominationsLv,
+  ...cohortsLv,
 };

@@ -1,4 +1,6 @@
+import { cohortsPl } from './cohorts/pl';
 import type { Catalogue } from './en';
+import { nominationsPl } from './nominations/pl';
 
 export const pl: Catalogue = {
   'app.name': 'Sieć Innowacji',
@@ -598,4 +600,6 @@ export const pl: Catalogue = {
   'ws.problem.session_not_found': 'Ta sesja już nie istnieje.',
   'ws.problem.survey_submitted': 'Twoja ocena została już wysłana. Dziękujemy.',
   'ws.problem.rate_limited': 'Zbyt wiele żądań. Odczekaj kilka minut i spróbuj ponownie.',
+  ...nominationsPl,
+  ...cohortsPl,
 };

@@ -1,0 +1,4 @@
+import type { nominationsEn } from './en';
+
+export const nominationsBg: Record<keyof typeof nominationsEn, string> = {
+};

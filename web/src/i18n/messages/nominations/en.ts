@@ -1,0 +1,3 @@
+// The nominations track's portal messages (English is the source of truth for its keys).
+export const nominationsEn = {
+} satisfies Record<string, string>;

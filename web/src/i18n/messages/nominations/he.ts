@@ -1,0 +1,4 @@
+import type { nominationsEn } from './en';
+
+export const nominationsHe: Record<keyof typeof nominationsEn, string> = {
+};
