@@ -450,6 +450,74 @@ public abstract class DurableScenarioTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CallSubOrchestrator_ManyChildrenAnsweredByEventsAcrossTwoHostsAndARestart_AllComplete()
+    {
+        const int children = 200;
+        await using var second = await StartHostAsync();
+        var id = await Client.ScheduleNewOrchestrationInstanceAsync(nameof(AnsweredChildren), children);
+        var answered = new HashSet<int>();
+        var restarted = false;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(180);
+        while (answered.Count < children && DateTime.UtcNow < deadline)
+        {
+            // Answer every child that exists, from both hosts, as people answering invitations would.
+            await Parallel.ForEachAsync(Enumerable.Range(0, children).Where(i => !answered.Contains(i)).ToList(), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
+            {
+                var client = i % 2 == 0 ? Client : second.Client;
+                try
+                {
+                    await client.RaiseEventAsync(AnsweredChildren.ChildId(id, i), "Answer", i, ct);
+                    lock (answered)
+                    {
+                        answered.Add(i);
+                    }
+                }
+                catch (OrchestrationNotFoundException)
+                {
+                }
+            });
+            if (!restarted && answered.Count > children / 3)
+            {
+                restarted = true;
+                await Host.DisposeAsync();
+                Host = await StartHostAsync();
+            }
+
+            await Task.Delay(50);
+            Clock.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        // Time moves on (as it does for a real sweeper) until the parent completes or the deadline passes.
+        OrchestrationMetadata? result = null;
+        while (DateTime.UtcNow < deadline && (result = await Client.GetInstanceAsync(id, getInputsAndOutputs: true))?.RuntimeStatus != OrchestrationRuntimeStatus.Completed)
+        {
+            await Task.Delay(100);
+            Clock.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.NotNull(result);
+        if (result.RuntimeStatus != OrchestrationRuntimeStatus.Completed)
+        {
+            // Name the children that never finished, with what their partitions hold, to find the lost message.
+            var stuck = new List<string>();
+            for (var i = 0; i < children; i++)
+            {
+                var child = AnsweredChildren.ChildId(id, i);
+                if ((await Client.GetInstanceAsync(child))?.RuntimeStatus is not OrchestrationRuntimeStatus.Completed)
+                {
+                    var rows = await Store.ReadPartitionAsync(child, CancellationToken.None);
+                    stuck.Add(child + ": " + string.Join(" ", rows.Select(r => r.RowKey + (r.Properties.TryGetValue("Processed", out var p) ? "=" + p : string.Empty))));
+                }
+            }
+
+            Assert.Fail($"The parent is {result.RuntimeStatus}; children not completed:\n" + string.Join("\n", stuck));
+        }
+
+        Assert.Equal(Enumerable.Range(0, children).Sum(), result.ReadOutputAs<int>());
+        Assert.Equal(children, Effects.Effects.Count);
+    }
+
+    [Fact]
     public async Task SendEvent_ToWaitingInstance_IsDelivered()
     {
         var waiter = await Client.ScheduleNewOrchestrationInstanceAsync(nameof(WaitForApproval), "x");

@@ -188,6 +188,41 @@ public sealed class FaultToleranceTests
     }
 
     [Fact]
+    public async Task ContinueAsNew_CrashBetweenAnyTwoStorageCalls_EveryGenerationRunsAndTheLastCompletes()
+    {
+        async Task<(string Output, int Calls)> RunAsync(int? crashAt)
+        {
+            var store = new InMemoryDurableStore(_clock);
+            var crashed = false;
+            store.FaultInjection = (operation, call) =>
+            {
+                if (!crashed && call == crashAt)
+                {
+                    crashed = true;
+                    throw new SimulatedCrashException($"crash at call {call} ({operation})");
+                }
+
+                return Task.CompletedTask;
+            };
+            await using var driver = new Driver(store, _clock, new EffectLog());
+            var id = await driver.RetryOnCrashAsync(h => h.Client.ScheduleNewOrchestrationInstanceAsync(nameof(Counter), 0, new StartOrchestrationOptions("counter")));
+            await driver.RunUntilAsync(h => IsDoneAsync(h, id));
+            crashed = true;
+            var result = await (await driver.HostAsync()).Client.GetInstanceAsync(id, true);
+            return ($"{result!.RuntimeStatus}:{result.ReadOutputAs<int>()}", store.CallCount);
+        }
+
+        var clean = await RunAsync(null);
+        Assert.Equal("Completed:3", clean.Output);
+
+        // A crash right after a generation's checkpoint (before it wakes itself) must not strand the next generation.
+        for (var call = 1; call <= clean.Calls; call++)
+        {
+            Assert.Equal((call, clean.Output), (call, (await RunAsync(call)).Output));
+        }
+    }
+
+    [Fact]
     public async Task Checkpoint_Over100Rows_CrashBetweenChunksIgnoresAndCleansUncommittedRows()
     {
         // Fan-out of 150: the first checkpoint holds 150 history rows + 150 outbox rows, so it is written in fenced chunks.

@@ -312,6 +312,40 @@ public static class TestRegistrations
         r.AddOrchestrator<HelloSequence>().AddOrchestrator<EveryKind>().AddOrchestrator<FanOutFanIn>().AddOrchestrator<WaitAfterTimer>()
             .AddOrchestrator<WaitForApproval>().AddOrchestrator<TimeoutThenWait>().AddOrchestrator<CancelledWaitThenWait>().AddOrchestrator<LongTimer>()
             .AddOrchestrator<Generations>().AddOrchestrator<Counter>().AddOrchestrator<RetryingOrchestrator>().AddOrchestrator<FailingOrchestrator>()
-            .AddOrchestrator<ParentOrchestrator>().AddOrchestrator<EchoOrchestrator>().AddOrchestrator<GuidsAndStatus>().AddOrchestrator<SendsEvent>();
+            .AddOrchestrator<ParentOrchestrator>().AddOrchestrator<EchoOrchestrator>().AddOrchestrator<GuidsAndStatus>().AddOrchestrator<SendsEvent>()
+            .AddOrchestrator<AnsweredChildren>().AddOrchestrator<AnsweredChild>();
+    }
+}
+
+/// <summary>The shape of an invitation campaign: one child per invitee, each answered by an event from outside.</summary>
+public sealed class AnsweredChildren : TaskOrchestrator<int, int>
+{
+    public static string ChildId(string parentId, int i) => $"{parentId}-c{i}";
+
+    public override async Task<int> RunAsync(TaskOrchestrationContext context, int input)
+    {
+        var children = Enumerable.Range(0, input)
+            .Select(i => context.CallSubOrchestratorAsync<int>(nameof(AnsweredChild), i, new SubOrchestrationOptions(ChildId(context.InstanceId, i))))
+            .ToList();
+        return (await Task.WhenAll(children)).Sum();
+    }
+}
+
+/// <summary>Records an effect, then waits for "Answer" racing a far deadline, as an invitee does.</summary>
+public sealed class AnsweredChild : TaskOrchestrator<int, int>
+{
+    public override async Task<int> RunAsync(TaskOrchestrationContext context, int input)
+    {
+        await context.CallActivityAsync<string>(nameof(RecordEffect), context.InstanceId);
+        using var cts = new CancellationTokenSource();
+        var answer = context.WaitForExternalEvent<int>("Answer", cts.Token);
+        var deadline = context.CreateTimer(context.CurrentUtcDateTime.AddDays(30), cts.Token);
+        if (await Task.WhenAny(answer, deadline) == deadline)
+        {
+            return -1;
+        }
+
+        cts.Cancel();
+        return await answer;
     }
 }

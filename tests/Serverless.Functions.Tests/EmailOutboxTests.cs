@@ -92,6 +92,34 @@ public sealed class EmailOutboxTests(StackFixture stack)
     }
 
     [Fact]
+    public async Task Dispatch_HostStopsDuringDelivery_ClaimIsGivenBackAndTheNextSweepDeliversAtOnce()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var stopping = Substitute.For<IEmailTransport>();
+        using var stop = new CancellationTokenSource();
+        stopping.DeliverAsync(Arg.Any<EmailMessage>(), Arg.Any<CancellationToken>()).Returns(async call =>
+        {
+            await stop.CancelAsync();
+            call.Arg<CancellationToken>().ThrowIfCancellationRequested();
+        });
+        var outbox = new EmailOutbox(Storage(), NullLogger<EmailOutbox>.Instance);
+        var sender = new OutboxEmailSender(outbox, time, NullLogger<OutboxEmailSender>.Instance);
+        var message = Message("stopping/" + Guid.NewGuid(), "stopping@example.gov");
+        await sender.SendAsync(message);
+        var first = new EmailDispatcher(outbox, stopping, Options.Create(new EmailOptions()), time, NullLogger<EmailDispatcher>.Instance);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first.DispatchAsync(message.KeyHash, stop.Token));
+        var released = await ReadRowAsync(message);
+        var transport = Substitute.For<IEmailTransport>();
+        var next = new EmailDispatcher(outbox, transport, Options.Create(new EmailOptions()), time, NullLogger<EmailDispatcher>.Instance);
+        await next.SweepAsync(default);
+
+        Assert.Equal((EmailStatus.Pending, 0), (released.Status, released.Attempts));
+        await transport.Received(1).DeliverAsync(Arg.Is<EmailMessage>(m => m.MessageKey == message.MessageKey), Arg.Any<CancellationToken>());
+        Assert.Equal(EmailStatus.Sent, (await ReadRowAsync(message)).Status);
+    }
+
+    [Fact]
     public async Task Sweep_MessageWhoseQueueNudgeWasLost_IsStillDelivered()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);

@@ -131,7 +131,15 @@ public sealed class DurableWorkerHostedService : IHostedService, IAsyncDisposabl
             {
                 await slots.WaitAsync(cancellationToken);
                 held = 1;
-                var messages = await _runtime.Store.ReceiveMessagesAsync(queue, Math.Min(32, slots.CurrentCount + 1), _runtime.Options.VisibilityTimeout, cancellationToken);
+                // Never cancelled half-way: a receive the service answered but the client abandoned would
+                // hide its messages for the whole visibility timeout (minutes) after a host stops.
+                var messages = await _runtime.Store.ReceiveMessagesAsync(queue, Math.Min(32, slots.CurrentCount + 1), _runtime.Options.VisibilityTimeout, CancellationToken.None);
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    await ReleaseAllAsync(queue, messages);
+                    break;
+                }
+
                 if (messages.Count == 0)
                 {
                     await signal.WaitAsync(delay, cancellationToken);
@@ -174,6 +182,22 @@ public sealed class DurableWorkerHostedService : IHostedService, IAsyncDisposabl
         for (var i = 0; i < concurrency; i++)
         {
             await slots.WaitAsync(TimeSpan.FromSeconds(30), CancellationToken.None);
+        }
+    }
+
+    /// <summary>Makes received messages visible again at once, for another host (or this one after a restart) to take.</summary>
+    private async Task ReleaseAllAsync(string queue, IReadOnlyList<StoreQueueMessage> messages)
+    {
+        foreach (var message in messages)
+        {
+            try
+            {
+                await _runtime.Store.ReleaseMessageAsync(queue, message, TimeSpan.Zero, CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                _logger.LogDebug(ex, "Releasing message {MessageId} failed; it reappears after its visibility timeout", message.MessageId);
+            }
         }
     }
 

@@ -98,7 +98,26 @@ public sealed class EmailDispatcher(
             logger.LogInformation("Email {MessageKey} delivered to {To} on attempt {Attempt}", entity.MessageKey, entity.To, entity.Attempts);
             return DispatchOutcome.Delivered;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The host is stopping: give the claim back at once (it was no real attempt) so the next
+            // sweep, here or on another instance, delivers it without waiting out the lease.
+            entity.Status = EmailStatus.Pending;
+            entity.Attempts--;
+            entity.LeaseUntil = null;
+            entity.NextAttemptAt = time.GetUtcNow();
+            try
+            {
+                await table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, CancellationToken.None);
+            }
+            catch (RequestFailedException)
+            {
+                // The lease lapses instead.
+            }
+
+            throw;
+        }
+        catch (Exception ex)
         {
             var failed = entity.Attempts >= options.Value.MaxAttempts;
             entity.Status = failed ? EmailStatus.Failed : EmailStatus.Pending;

@@ -43,7 +43,13 @@ public sealed class EmailDispatcherService(
                 }
 
                 await outbox.TableAsync(stoppingToken);
-                var messages = (await outbox.Queue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(2), stoppingToken)).Value;
+                // Not cancelled half-way: an answered but abandoned receive would hide its nudges for two minutes.
+                var messages = (await outbox.Queue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(2), CancellationToken.None)).Value;
+                if (stoppingToken.IsCancellationRequested)
+                {
+                    break;
+                }
+
                 if (storageDown)
                 {
                     logger.LogInformation("Email dispatcher reached storage again");
