@@ -42,6 +42,7 @@ public sealed class RegistrationService(
     InvitationLinks links,
     WorkshopEmails emails,
     IEmailSender email,
+    EmailOutbox outbox,
     IAuditLog audit,
     DurableTaskClient durable,
     IOptions<WorkshopOptions> options,
@@ -155,6 +156,7 @@ public sealed class RegistrationService(
                 ConsentTextVersion = options.Value.ConsentTextVersion,
                 CreatedAt = now,
                 UpdatedAt = now,
+                FollowUpDueAt = now,
             };
             result = await seats.AllocateAsync(row, session.WaitlistEnabled, cancellationToken) switch
             {
@@ -173,6 +175,44 @@ public sealed class RegistrationService(
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Finishes a registration whose request stopped after its seat was committed: the audit entry
+    /// and confirmation email (unless the outbox already has it, with a fresh link since the
+    /// original token is known only to its holder), the invitation's answer, then clears the flag
+    /// (conditional on the row's ETag; a row changed meanwhile is seen again by the next sweep).
+    /// Returns true when the flag was cleared.
+    /// </summary>
+    public async Task<bool> CompleteFollowUpAsync(RegistrationEntity row, CancellationToken cancellationToken)
+    {
+        var key = $"workshop-registration/{row.SeriesId}/{row.PersonId}/{row.Revision}";
+        if (RegistrationStatus.IsActive(row.Status) && !await outbox.ContainsAsync(key, cancellationToken))
+        {
+            var (series, sessions) = await SeriesAsync(row.SeriesId, cancellationToken);
+            var session = sessions.FirstOrDefault(s => s.Id == row.SessionId);
+            if (series is not null && session is not null)
+            {
+                await audit.RecordAsync(new AuditRecord(RecordType, AuditId(row), "registered", After: row.ToAudit()) { Actor = "person:" + row.PersonId }, cancellationToken);
+                await email.SendAsync(emails.Registration(key, Recipient(row), series, session, row, null, await NewLinkAsync(row, series, sessions, cancellationToken)), cancellationToken);
+            }
+        }
+
+        if (RegistrationStatus.IsActive(row.Status) && row.CampaignId is { } campaignId)
+        {
+            await MarkInvitationAsync(campaignId, row.PersonId, InvitationStatus.Registered, cancellationToken);
+        }
+
+        row.FollowUpDueAt = null;
+        try
+        {
+            await store.UpdateAsync(row, cancellationToken);
+            return true;
+        }
+        catch (WriteConflictException)
+        {
+            return false;
+        }
     }
 
     public async Task<RegistrationResult> ChangeAsync(InvitationContext context, ChangeRequest request, CancellationToken cancellationToken)
@@ -386,6 +426,7 @@ public sealed class RegistrationService(
         row.Attended = null;
         row.Revision++;
         row.UpdatedAt = now;
+        row.FollowUpDueAt = now;
         m.Write(row);
         await m.CommitAsync(store, cancellationToken);
         return new RegistrationResult(row, StatusCodes.Status201Created, WaitlistPosition: row.WaitlistPositionAtCommit);

@@ -220,6 +220,13 @@ public sealed class RegistrationEntity : ITableEntity
     /// <summary>Grows with every change; emails about a change carry it in their key.</summary>
     public int Revision { get; set; } = 1;
 
+    /// <summary>
+    /// Set in the same write that grants the seat: the confirmation email, the audit entry and the
+    /// invitation's answer are owed. The request does them at once; the follow-up sweep redoes
+    /// whatever a crash cut off and then clears this.
+    /// </summary>
+    public DateTimeOffset? FollowUpDueAt { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }

@@ -81,6 +81,24 @@ public sealed class WorkshopStore(StorageClients storage)
     public Task<List<RegistrationEntity>> ListRegistrationsAsync(string seriesId, CancellationToken cancellationToken) =>
         QueryAsync<RegistrationEntity>(SeriesPartition(seriesId), RegistrationEntity.Prefix, cancellationToken);
 
+    /// <summary>Registrations, in any series, whose follow-up has been owed since before <paramref name="before"/> (a page of at most 100).</summary>
+    public async Task<List<RegistrationEntity>> ListFollowUpsDueAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        var table = await TableAsync(cancellationToken);
+        var filter = TableClient.CreateQueryFilter($"RowKey ge {RegistrationEntity.Prefix} and RowKey lt {"reg}"} and FollowUpDueAt lt {before}");
+        var rows = new List<RegistrationEntity>();
+        await foreach (var row in table.QueryAsync<RegistrationEntity>(filter, maxPerPage: 100, cancellationToken: cancellationToken))
+        {
+            rows.Add(row);
+            if (rows.Count == 100)
+            {
+                break;
+            }
+        }
+
+        return rows;
+    }
+
     public Task<List<FeedbackEntity>> ListFeedbackAsync(string seriesId, CancellationToken cancellationToken) =>
         QueryAsync<FeedbackEntity>(SeriesPartition(seriesId), FeedbackEntity.Prefix, cancellationToken);
 

@@ -1,4 +1,5 @@
 using Serverless.Durable;
+using Serverless.Functions.Platform.Functions;
 
 namespace Serverless.Functions.Workshops;
 
@@ -17,6 +18,8 @@ public static class WorkshopsExtensions
         builder.Services.AddSingleton<WorkshopEmails>();
         builder.Services.AddSingleton<RegistrationService>();
         builder.Services.AddHostedService<WorkshopDemoData>();
+        builder.Services.AddSingleton<IMaintenanceSweep, RegistrationFollowUpSweep>();
+        builder.Services.AddHostedService<MaintenanceSweepService>();
         builder.Services.AddDurableTask(registry => registry
             .AddOrchestrator<WorkshopInvitationOrchestrator>()
             .AddOrchestrator<InviteeOrchestrator>()

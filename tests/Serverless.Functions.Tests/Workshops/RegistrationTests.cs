@@ -39,6 +39,47 @@ public sealed class RegistrationTests(StackFixture stack)
     }
 
     [Fact]
+    public async Task Register_RequestStoppedRightAfterTheSeatWasGranted_FollowUpSweepSendsTheConfirmationOnceAndMarksTheInvitation()
+    {
+        await using var factory = WorkshopTestHost.Create(stack);
+        using var admin = await factory.SignedInAsAsync("admin");
+        var (seriesId, sessionId) = await WorkshopTestHost.CreateSeriesAsync(admin);
+        var person = (await WorkshopTestHost.SeedPeopleAsync(factory, 1))[0];
+        var (campaignId, _) = await WorkshopTestHost.InviteDirectlyAsync(factory, seriesId, [person]);
+        var store = factory.Services.GetRequiredService<WorkshopStore>();
+        var now = DateTimeOffset.UtcNow;
+
+        // What a registration request commits first, the seat with its follow-up owed; then the process dies.
+        var row = new RegistrationEntity
+        {
+            PartitionKey = WorkshopStore.SeriesPartition(seriesId),
+            RowKey = RegistrationEntity.Prefix + person.Id,
+            SeriesId = seriesId,
+            PersonId = person.Id,
+            Name = person.Name,
+            Email = person.Email,
+            CampaignId = campaignId,
+            SessionId = sessionId,
+            ConsentGivenAt = now,
+            CreatedAt = now,
+            UpdatedAt = now,
+            FollowUpDueAt = now - RegistrationFollowUpSweep.Grace - TimeSpan.FromSeconds(1),
+        };
+        var seat = await factory.Services.GetRequiredService<SeatAllocator>().AllocateAsync(row, waitlistEnabled: true, default);
+        var sweep = factory.Services.GetServices<Serverless.Functions.Platform.Functions.IMaintenanceSweep>().OfType<RegistrationFollowUpSweep>().Single();
+        await sweep.SweepAsync(default);
+        await sweep.SweepAsync(default);
+        var mail = await stack.Mail.WaitForMessagesToAsync(person.Email, 1, TimeSpan.FromSeconds(20));
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        Assert.Equal(SeatOutcome.Confirmed, seat);
+        Assert.Single(await stack.Mail.GetMessagesToAsync(person.Email));
+        Assert.Contains("/workshops/invitation", mail.Single().GetProperty("text").GetString()!, StringComparison.Ordinal);
+        Assert.Equal(InvitationStatus.Registered, (await store.GetInvitationAsync(campaignId, person.Id, default))!.Status);
+        Assert.Null((await store.GetRegistrationAsync(seriesId, person.Id, default))!.FollowUpDueAt);
+    }
+
+    [Fact]
     public async Task Register_SameLinkTwiceAtOnce_ActsOnce()
     {
         await using var factory = WorkshopTestHost.Create(stack);

@@ -71,6 +71,15 @@ public sealed class EmailOutbox(StorageClients storage, ILogger<EmailOutbox> log
 
     public Azure.Storage.Queues.QueueClient Queue => storage.Queues.GetQueueClient(QueueName);
 
+    /// <summary>Whether a message with this key was ever put in the outbox (whatever became of it).</summary>
+    public async Task<bool> ContainsAsync(string messageKey, CancellationToken cancellationToken)
+    {
+        var keyHash = EmailMessage.HashKey(messageKey);
+        var table = await TableAsync(cancellationToken);
+        var found = await table.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>(EmailOutboxEntity.PartitionFor(keyHash), keyHash, ["PartitionKey"], cancellationToken);
+        return found.HasValue;
+    }
+
     public async Task<string> WritePayloadBlobAsync(string keyHash, string payload, CancellationToken cancellationToken)
     {
         await TableAsync(cancellationToken);

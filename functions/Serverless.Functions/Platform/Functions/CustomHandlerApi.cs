@@ -55,11 +55,12 @@ public static class CustomHandlerApi
         return Ok($"handled a message from {queueName}");
     }
 
-    public static async Task<IResult> SweepAsync(EmailDispatcher dispatcher, DurableWorker worker, CancellationToken cancellationToken)
+    public static async Task<IResult> SweepAsync(EmailDispatcher dispatcher, DurableWorker worker, IEnumerable<IMaintenanceSweep> sweeps, ILogger<MaintenanceSweepService> logger, CancellationToken cancellationToken)
     {
         var swept = await worker.SweepAsync(cancellationToken);
         var delivered = await dispatcher.SweepAsync(cancellationToken);
-        return Ok($"swept: {swept.TimersFired} timers fired, {swept.InstancesSwept} instances relayed, {delivered} emails delivered");
+        var repaired = await MaintenanceSweepService.RunAllAsync(sweeps, logger, cancellationToken);
+        return Ok($"swept: {swept.TimersFired} timers fired, {swept.InstancesSwept} instances relayed, {delivered} emails delivered, {repaired} items repaired");
     }
 
     private static long DequeueCount(InvocationRequest request) =>
