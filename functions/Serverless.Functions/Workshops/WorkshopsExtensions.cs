@@ -1,4 +1,5 @@
 using Serverless.Durable;
+using Serverless.Functions.Platform.Email;
 using Serverless.Functions.Platform.Functions;
 
 namespace Serverless.Functions.Workshops;
@@ -19,6 +20,7 @@ public static class WorkshopsExtensions
         builder.Services.AddSingleton<RegistrationService>();
         builder.Services.AddHostedService<WorkshopDemoData>();
         builder.Services.AddSingleton<IMaintenanceSweep, RegistrationFollowUpSweep>();
+        builder.Services.AddSingleton<IEmailFailureObserver, InvitationBounces>();
         builder.Services.AddHostedService<MaintenanceSweepService>();
         builder.Services.AddDurableTask(registry => registry
             .AddOrchestrator<WorkshopInvitationOrchestrator>()

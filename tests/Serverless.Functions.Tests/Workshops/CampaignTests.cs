@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using NSubstitute;
 using Serverless.Durable;
 using Serverless.Functions.Tests.Identity;
 using Serverless.Functions.Workshops;
@@ -124,6 +125,36 @@ public sealed class CampaignTests(StackFixture stack, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Campaign_InvitationRefusedByTheMailService_CountsAsBouncedAndTheInviteeStopsWaiting()
+    {
+        var transport = Substitute.For<Serverless.Functions.Platform.Email.IEmailTransport>();
+        transport.DeliverAsync(Arg.Is<Serverless.Functions.Platform.Email.EmailMessage>(m => m.To.StartsWith("nobody", StringComparison.Ordinal)), Arg.Any<CancellationToken>())
+            .Returns(Task.FromException(new IOException("550 5.1.1 mailbox unavailable")));
+        await using var factory = PortalTestHost.Create(
+            stack,
+            services => services.AddSingleton(transport),
+            ("Durable:TaskHubName", "wsb" + Guid.NewGuid().ToString("N")[..10]),
+            ("Email:MaxAttempts", "1"));
+        using var admin = await factory.SignedInAsAsync("admin");
+        var (seriesId, _) = await WorkshopTestHost.CreateSeriesAsync(admin);
+        var domain = $"b{Guid.NewGuid():N}"[..12] + ".gov.example";
+
+        using var started = await admin.PostAsJsonAsync("/api/workshops/campaigns", new { seriesId, emailsCsv = $"email,name\nnobody@{domain},Nobody Here\nreader@{domain},Reader\n", deadline = DateTimeOffset.UtcNow.AddDays(7) });
+        var campaignId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        var campaign = await WaitForCountsAsync(admin, campaignId, c => c.GetProperty("bounced").GetInt32() == 1 && c.GetProperty("sent").GetInt32() == 1, TimeSpan.FromSeconds(60));
+        var store = factory.Services.GetRequiredService<WorkshopStore>();
+        var bounced = (await store.ListInvitationsAsync(campaignId, default)).Single(i => i.Email.StartsWith("nobody", StringComparison.Ordinal));
+        var durable = factory.Services.GetRequiredService<DurableTaskClient>();
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var invitee = await durable.WaitForInstanceCompletionAsync(bounced.InstanceId, getInputsAndOutputs: true, wait.Token);
+
+        Assert.Equal(1, campaign.GetProperty("counts").GetProperty("bounced").GetInt32());
+        Assert.Contains("mailbox unavailable", bounced.Error, StringComparison.Ordinal);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, invitee.RuntimeStatus);
+        Assert.Equal(InvitationStatus.Bounced, invitee.ReadOutputAs<InviteeOutcome>()!.Status);
+    }
+
+    [Fact]
     public async Task StartCampaign_BadInput_Returns400NamingFieldsAndStartsNothing()
     {
         await using var factory = WorkshopTestHost.Create(stack);
@@ -166,6 +197,21 @@ public sealed class CampaignTests(StackFixture stack, ITestOutputHelper output)
         }
 
         return recipients;
+    }
+
+    private static async Task<JsonElement> WaitForCountsAsync(HttpClient admin, string campaignId, Func<JsonElement, bool> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var campaign = await admin.GetFromJsonAsync<JsonElement>($"/api/workshops/campaigns/{campaignId}");
+            if (condition(campaign.GetProperty("counts")) || DateTime.UtcNow > deadline)
+            {
+                return campaign;
+            }
+
+            await Task.Delay(250);
+        }
     }
 
     /// <summary>The orchestrations of the test's task hub still unfinished, by name, with what an example's partition holds (for a failure message).</summary>

@@ -14,7 +14,8 @@ public sealed class EmailDispatcher(
     IEmailTransport transport,
     IOptions<EmailOptions> options,
     TimeProvider time,
-    ILogger<EmailDispatcher> logger)
+    ILogger<EmailDispatcher> logger,
+    IEnumerable<IEmailFailureObserver>? observers = null)
 {
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(30);
@@ -137,11 +138,27 @@ public sealed class EmailDispatcher(
             if (failed)
             {
                 logger.LogError(ex, "Email {MessageKey} to {To} failed after {Attempts} attempts", entity.MessageKey, entity.To, entity.Attempts);
+                await TellObserversAsync(entity);
                 return DispatchOutcome.Failed;
             }
 
             logger.LogWarning("Email {MessageKey} attempt {Attempt} failed, retrying at {NextAttemptAt}: {Error}", entity.MessageKey, entity.Attempts, entity.NextAttemptAt, entity.LastError);
             return DispatchOutcome.RetryScheduled;
+        }
+    }
+
+    private async Task TellObserversAsync(EmailOutboxEntity entity)
+    {
+        foreach (var observer in observers ?? [])
+        {
+            try
+            {
+                await observer.OnPermanentFailureAsync(entity.MessageKey, entity.To, entity.LastError ?? string.Empty, CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "{Observer} could not record the failure of email {MessageKey}", observer.GetType().Name, entity.MessageKey);
+            }
         }
     }
 

@@ -14,3 +14,12 @@ public interface IEmailTransport
 {
     Task DeliverAsync(EmailMessage message, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// Told when an email is given up for good (the mail service refused it on every attempt), so the
+/// feature that sent it can record that its recipient cannot be reached.
+/// </summary>
+public interface IEmailFailureObserver
+{
+    Task OnPermanentFailureAsync(string messageKey, string recipient, string reason, CancellationToken cancellationToken);
+}
