@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
+using Serverless.Durable;
 using Serverless.Functions.Audit;
 using Serverless.Functions.DemoData;
 using Serverless.Functions.Platform.Storage;
@@ -20,6 +21,8 @@ public sealed class WorkshopDemoData(
     WorkshopStore store,
     PeopleStore people,
     IAuditLog audit,
+    DurableTaskClient durable,
+    IOptions<WorkshopOptions> workshopOptions,
     IOptions<DemoDataOptions> options,
     TimeProvider time,
     ILogger<WorkshopDemoData> logger) : BackgroundService
@@ -211,6 +214,12 @@ public sealed class WorkshopDemoData(
         catch (TableTransactionFailedException ex) when (ex.Status == StatusCodes.Status409Conflict)
         {
             // Loaded by an earlier, interrupted start.
+        }
+
+        // Upcoming demo sessions remind their registrants 24 hours before, like sessions created in the portal.
+        if (session.StartUtc > now && await store.GetSessionAsync(seriesId, id, cancellationToken) is { } stored)
+        {
+            await WorkshopsApi.ScheduleReminderAsync(store, durable, workshopOptions.Value, stored, cancellationToken);
         }
     }
 

@@ -33,5 +33,14 @@ public sealed class WorkshopDemoDataTests(StackFixture stack)
         Assert.Equal("Your management challenge", series.GetProperty("questions")[0].GetProperty("labels").GetProperty("en").GetString());
         Assert.Equal(4, registrations.GetArrayLength());
         Assert.Equal(5, feedback.GetProperty("series").GetProperty("responses").GetInt32());
+
+        // The upcoming sessions remind their registrants, as sessions created in the portal do.
+        var durable = factory.Services.GetRequiredService<Serverless.Durable.DurableTaskClient>();
+        foreach (var session in await factory.Services.GetRequiredService<WorkshopStore>().ListSessionsAsync(WorkshopDemoData.SeriesId, default))
+        {
+            var reminder = await durable.GetInstanceAsync(SessionReminderOrchestrator.InstanceIdFor(session.SeriesId, session.Id, session.StartUtc));
+            Assert.NotNull(reminder);
+            Assert.Equal(nameof(SessionReminderOrchestrator), reminder.Name);
+        }
     }
 }
