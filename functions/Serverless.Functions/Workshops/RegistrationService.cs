@@ -38,6 +38,7 @@ public sealed record RegistrationResult(RegistrationEntity? Registration, int St
 public sealed class RegistrationService(
     WorkshopStore store,
     SeatAllocator seats,
+    RegistrationFollowUps followUps,
     PeopleStore people,
     InvitationLinks links,
     WorkshopEmails emails,
@@ -169,12 +170,34 @@ public sealed class RegistrationService(
 
         if (result.Registration is { } registered)
         {
-            await audit.RecordAsync(new AuditRecord(RecordType, AuditId(registered), "registered", context.Registration?.ToAudit(), registered.ToAudit()) { Actor = "person:" + registered.PersonId }, cancellationToken);
-            await SendRegistrationEmailAsync(context.Series, session, registered, result.WaitlistPosition, context.Token, cancellationToken);
-            await MarkInvitationAsync(context.Campaign.Id, context.Person.Id, InvitationStatus.Registered, cancellationToken);
+            // The seat is committed with its follow-up owed; the answer goes back now and the
+            // follow-up runs in the background (the sweep finishes it if this process stops first).
+            var followUp = new RegistrationFollowUp(registered.Copy(), context.Registration?.ToAudit(), context.Series, session, result.WaitlistPosition, context.Token, context.Campaign.Id);
+            if (!followUps.TryEnqueue(followUp))
+            {
+                await RunFollowUpAsync(followUp, cancellationToken);
+            }
         }
 
         return result;
+    }
+
+    /// <summary>What a new registration still owes once its seat is committed: audit entry, confirmation email, the invitation's answer.</summary>
+    public async Task RunFollowUpAsync(RegistrationFollowUp f, CancellationToken cancellationToken)
+    {
+        var row = f.Registration;
+        await audit.RecordAsync(new AuditRecord(RecordType, AuditId(row), "registered", f.Before, row.ToAudit()) { Actor = "person:" + row.PersonId }, cancellationToken);
+        await SendRegistrationEmailAsync(f.Series, f.Session, row, f.WaitlistPosition, f.Token, cancellationToken);
+        await MarkInvitationAsync(f.CampaignId, row.PersonId, InvitationStatus.Registered, cancellationToken);
+        row.FollowUpDueAt = null;
+        try
+        {
+            await store.UpdateAsync(row, cancellationToken);
+        }
+        catch (WriteConflictException)
+        {
+            // Changed meanwhile (and the change kept the flag): the sweep clears it, finding the work done.
+        }
     }
 
     /// <summary>

@@ -19,6 +19,8 @@ public static class WorkshopsExtensions
         builder.Services.AddSingleton<WorkshopEmails>();
         builder.Services.AddSingleton<RegistrationService>();
         builder.Services.AddHostedService<WorkshopDemoData>();
+        builder.Services.AddSingleton<RegistrationFollowUps>();
+        builder.Services.AddHostedService<RegistrationFollowUpWorker>();
         builder.Services.AddSingleton<IMaintenanceSweep, RegistrationFollowUpSweep>();
         builder.Services.AddSingleton<IEmailFailureObserver, InvitationBounces>();
         builder.Services.AddHostedService<MaintenanceSweepService>();
