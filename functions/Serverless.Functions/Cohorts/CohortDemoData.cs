@@ -152,6 +152,15 @@ public sealed class CohortDemoData(
                 JobTitle = status == CandidateStatus.Onboarded ? person.NetworkRole : null,
                 ConsentGivenAt = status == CandidateStatus.Onboarded ? now.AddDays(-8) : null,
                 ChallengeTitle = title,
+                ChallengeTheme = title is null ? null : "Digital adoption",
+                WorkshopGroup = title is null ? null : "Group A",
+                Fishbone = id == "demo-il-03" ? CohortJson.Write(new Fishbone(
+                [
+                    new FishboneCategory("Methods", [new FishboneCause("Forms copied from paper", ["No redesign before digitising"])]),
+                    new FishboneCategory("People", [new FishboneCause("Clerks advise calling", ["Phone is what they know"]), new FishboneCause("Citizens distrust online payment", [])]),
+                    new FishboneCategory("Technology", [new FishboneCause("Login needs a smart card", ["Few citizens own a reader"])]),
+                    new FishboneCategory("Measurement", [new FishboneCause("Channel share is not tracked", [])]),
+                ])) : null,
                 ChallengeDescription = description,
                 CreatedAt = now,
                 UpdatedAt = now,

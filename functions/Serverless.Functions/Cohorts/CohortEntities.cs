@@ -117,6 +117,13 @@ public sealed class CohortEntity : ITableEntity
 
 public sealed record SteeringMember(string Name, string Role);
 
+/// <summary>An Ishikawa diagram: the problem at the head, categories of causes along the spine, causes with sub-causes on each bone.</summary>
+public sealed record Fishbone(List<FishboneCategory> Categories);
+
+public sealed record FishboneCategory(string Name, List<FishboneCause> Causes);
+
+public sealed record FishboneCause(string Text, List<string> SubCauses);
+
 public sealed record CohortOrganisation(string OrganisationId, int Quota);
 
 public sealed record BudgetLine(string Label, decimal Planned, decimal Spent);
@@ -211,6 +218,15 @@ public sealed class CandidateEntity : ITableEntity
     public string? ChallengeTitle { get; set; }
 
     public string? ChallengeDescription { get; set; }
+
+    /// <summary>The theme the coordinator grouped the challenge under on the board.</summary>
+    public string? ChallengeTheme { get; set; }
+
+    /// <summary>The workshop group that analyses the challenge.</summary>
+    public string? WorkshopGroup { get; set; }
+
+    /// <summary>The challenge's fishbone (Ishikawa) diagram as JSON (<see cref="Fishbone"/>).</summary>
+    public string? Fishbone { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
 

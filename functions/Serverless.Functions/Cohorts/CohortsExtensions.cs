@@ -32,6 +32,7 @@ public static class CohortsExtensions
     {
         app.MapCohortsAdminApi();
         app.MapCohortOnboardingApi();
+        app.MapCohortChallengesApi();
         return app;
     }
 }
