@@ -83,6 +83,85 @@ public sealed partial class CohortsTests(PortalFixture portal)
         Assert.Equal(0, await admin.CountAsync(Target.Css("#onboarding-heading ~ .panel table")));
     }
 
+    [Fact]
+    public async Task ChallengeBoard_AssignAndDrawFishbone_SavedAndExportedAsImages()
+    {
+        var unique = Guid.NewGuid().ToString("N")[..8];
+        var (cohortId, personId) = await SeedChallengeAsync(unique);
+
+        await using var admin = await portal.Browser.NewPageAsync(locale: "en-GB");
+        await PortalSignIn.SignInAsAdminAsync(portal, admin, "en");
+        await admin.GotoAsync($"{portal.BaseUrl}/cohorts/c/{cohortId}/challenges");
+        await admin.WaitForAsync(Target.Css($"#challenge-{personId}-group"));
+        var boardViolations = await admin.AxeAsync();
+        Assert.True(boardViolations.Count == 0, AxeViolation.Describe(boardViolations));
+
+        // Assigned to a workshop group with the keyboard's controls; the board regroups it.
+        await admin.FillAsync(Target.Css($"#challenge-{personId}-theme"), "Digital adoption");
+        await admin.FillAsync(Target.Css($"#challenge-{personId}-group"), "Group A");
+        await admin.ClickAsync(Target.ByRole("button", "Save Slow adoption of digital services"));
+        await admin.WaitForAsync(Target.ByRole("heading", "Group A (1)"));
+
+        // The fishbone: the usual categories, a cause and a sub-cause, saved and drawn.
+        await admin.ClickAsync(Target.ByRole("link", "Fishbone diagram Slow adoption of digital services"));
+        await admin.WaitForAsync(Target.ByRole("button", "Start with the usual categories"));
+        await admin.ClickAsync(Target.ByRole("button", "Start with the usual categories"));
+        await admin.ClickAsync(Target.ByRole("button", "Add a cause People"));
+        await admin.FillAsync(Target.Css("#fb-cause-1-0"), "Clerks advise calling");
+        await admin.ClickAsync(Target.ByRole("button", "Add a sub-cause Clerks advise calling"));
+        await admin.FillAsync(Target.Css("#fb-sub-1-0-0"), "The phone is what they know");
+        await admin.ClickAsync(Target.ByRole("button", "Save the diagram"));
+        await admin.WaitForTextAsync("Diagram saved.");
+        Assert.Contains("Clerks advise calling", await admin.EvaluateAsync<string>("document.querySelector('svg.fishbone').textContent"), StringComparison.Ordinal);
+        var fishboneViolations = await admin.AxeAsync();
+        Assert.True(fishboneViolations.Count == 0, AxeViolation.Describe(fishboneViolations));
+
+        var svg = await admin.DownloadByClickAsync(Target.ByRole("button", "Download as SVG"));
+        var png = await admin.DownloadByClickAsync(Target.ByRole("button", "Download as PNG"));
+        Assert.EndsWith(".svg", svg.SuggestedFilename, StringComparison.Ordinal);
+        Assert.Contains("The phone is what they know", await File.ReadAllTextAsync(svg.Path), StringComparison.Ordinal);
+        Assert.EndsWith(".png", png.SuggestedFilename, StringComparison.Ordinal);
+        Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, (await File.ReadAllBytesAsync(png.Path))[..4]);
+
+        // Saved: a fresh page shows the diagram as it was left.
+        await admin.GotoAsync($"{portal.BaseUrl}/cohorts/c/{cohortId}/challenges/{personId}");
+        await admin.WaitForAsync(Target.Css("#fb-sub-1-0-0"));
+        Assert.Equal("The phone is what they know", await admin.EvaluateAsync<string>("document.getElementById('fb-sub-1-0-0').value"));
+    }
+
+    /// <summary>A cohort with one onboarded participant and their management challenge.</summary>
+    private async Task<(string CohortId, string PersonId)> SeedChallengeAsync(string unique)
+    {
+        var store = portal.Services.GetRequiredService<CohortStore>();
+        var pipeline = portal.Services.GetRequiredService<CandidatePipeline>();
+        var now = DateTimeOffset.UtcNow;
+        var coordinator = await pipeline.PersonForAsync($"coordinator@board-{unique}.browser.test", "Noa Cohen", "he", null, default);
+        await store.AddAsync(new ProgrammeEntity { RowKey = "pb-" + unique, Name = "Digital Leaders", CreatedAt = now, UpdatedAt = now }, default);
+        var cohort = new CohortEntity { RowKey = "cb-" + unique, ProgrammeId = "pb-" + unique, Name = "Board " + unique, StartDate = "2027-01-10", EndDate = "2027-07-30", Capacity = 30, CoordinatorId = coordinator!.Id, CreatedAt = now, UpdatedAt = now };
+        await store.AddAsync(cohort, default);
+        var person = await pipeline.PersonForAsync($"michal@board-{unique}.browser.test", "Michal Avraham", "he", null, default);
+        await store.AddAsync(
+            new CandidateEntity
+            {
+                PartitionKey = CohortStore.CohortPartition(cohort.Id),
+                RowKey = CandidateEntity.Prefix + person!.Id,
+                CohortId = cohort.Id,
+                PersonId = person.Id,
+                Name = person.Name,
+                Email = person.Email,
+                Status = CandidateStatus.Onboarded,
+                Round = 1,
+                JobTitle = "Head of digital services",
+                ConsentGivenAt = now,
+                ChallengeTitle = "Slow adoption of digital services",
+                ChallengeDescription = "Only a third of applications arrive online.",
+                CreatedAt = now,
+                UpdatedAt = now,
+            },
+            default);
+        return (cohort.Id, person.Id);
+    }
+
     /// <summary>A programme and a cohort of 40 seats with 40 candidates, 39 already accepted.</summary>
     private async Task<string> SeedCohortAsync(string unique, string domain)
     {

@@ -14,6 +14,7 @@ import { PageHeading } from '../../shell/PageHeading';
 import { failureOf, localInputToIso } from '../workshops/forms';
 import {
   addCandidate,
+  challengesPath,
   cohortsPath,
   createProposalLink,
   editCohortPath,
@@ -128,6 +129,9 @@ function CohortDetail({ cohortId }: { cohortId: string }) {
       <p class="button-row">
         <Link class="button button--secondary" href={editCohortPath(cohort.id)}>
           {t('cohort.edit')}
+        </Link>
+        <Link class="button button--secondary" href={challengesPath(cohort.id)}>
+          {t('cohort.challenges')}
         </Link>
       </p>
 

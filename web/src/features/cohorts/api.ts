@@ -220,3 +220,37 @@ export const submitOnboarding = (
 ) => sendWithToken<OnboardingPage>('PUT', '/api/cohort-onboarding', token, body);
 export const getProposalPage = (token: string) => sendWithToken<ProposalPage>('GET', '/api/cohort-proposal', token);
 export const propose = (token: string, body: { name: string; email: string; language: string }) => sendWithToken<ProposalPage>('POST', '/api/cohort-proposal', token, body);
+
+export interface FishboneCause {
+  text: string;
+  subCauses: string[];
+}
+
+export interface FishboneCategory {
+  name: string;
+  causes: FishboneCause[];
+}
+
+export interface Fishbone {
+  categories: FishboneCategory[];
+}
+
+export interface Challenge {
+  personId: string;
+  name: string;
+  organisationId: string | null;
+  title: string;
+  description: string;
+  theme: string | null;
+  workshopGroup: string | null;
+  fishbone: Fishbone;
+  eTag: string;
+}
+
+export const challengesPath = (id: string) => `${cohortPath(id)}/challenges`;
+export const fishbonePath = (id: string, personId: string) => `${challengesPath(id)}/${encodeURIComponent(personId)}`;
+export const listChallenges = (id: string) => send<Challenge[]>('GET', `/api/cohorts/${enc(id)}/challenges`);
+export const assignChallenge = (id: string, personId: string, body: { theme: string; workshopGroup: string }, eTag: string) =>
+  send<Challenge>('PUT', `/api/cohorts/${enc(id)}/challenges/${enc(personId)}`, { json: body, ifMatch: eTag });
+export const saveFishbone = (id: string, personId: string, fishbone: Fishbone, eTag: string) =>
+  send<Challenge>('PUT', `/api/cohorts/${enc(id)}/challenges/${enc(personId)}/fishbone`, { json: fishbone, ifMatch: eTag });

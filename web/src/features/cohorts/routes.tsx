@@ -2,9 +2,11 @@ import type { ComponentType } from 'preact';
 import type { MessageKey } from '../../i18n/catalogue';
 import { usePath } from '../../router/router';
 import { cohortBasePath, newCohortPath, onboardingPath, proposalPath } from './api';
+import { ChallengesPage } from './ChallengesPage';
 import { CohortFormPage } from './CohortFormPage';
 import { CohortPage } from './CohortPage';
 import { cohortRoles } from './CohortsPage';
+import { FishbonePage } from './FishbonePage';
 import { OnboardingPage } from './OnboardingPage';
 import { ProposalPage } from './ProposalPage';
 
@@ -25,11 +27,14 @@ function decode(part: string): string {
   }
 }
 
-/** /cohorts/c/{id} and /cohorts/c/{id}/edit. */
+/** /cohorts/c/{id}, …/edit, …/challenges and …/challenges/{personId}. */
 function CohortRoutes() {
   const path = usePath();
-  const [id = '', action] = path.slice(cohortBasePath.length + 1).split('/').map(decode);
-  return action === 'edit' ? <CohortFormPage cohortId={id} /> : <CohortPage cohortId={id} />;
+  const [id = '', action, personId] = path.slice(cohortBasePath.length + 1).split('/').map(decode);
+  if (action === 'edit') return <CohortFormPage cohortId={id} />;
+  if (action === 'challenges' && personId) return <FishbonePage cohortId={id} personId={personId} />;
+  if (action === 'challenges') return <ChallengesPage cohortId={id} />;
+  return <CohortPage cohortId={id} />;
 }
 
 function NewCohortRoute() {
