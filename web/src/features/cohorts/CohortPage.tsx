@@ -323,6 +323,21 @@ function Candidates({ cohort, candidates, onChange }: { cohort: Cohort; candidat
       </form>
       <form onSubmit={upload} noValidate class="panel">
         <h3>{t('cohort.import')}</h3>
+        <div class="form-field">
+          <label class="form-field__label" for="candidate-csv-file">
+            {t('cohort.import.file')}
+          </label>
+          <input
+            id="candidate-csv-file"
+            class="input"
+            type="file"
+            accept=".csv,text/csv"
+            onChange={(e) => {
+              const file = e.currentTarget.files?.[0];
+              if (file) void file.text().then((text) => setCsv(text.replace(/^\uFEFF/, '')));
+            }}
+          />
+        </div>
         <FormField id="candidate-csv" label={t('cohort.import.csv')} hint={t('cohort.import.hint')} error={fieldErrors['candidate-csv']}>
           {(c) => <textarea {...c} class="input" rows={6} dir="ltr" spellcheck={false} value={csv} onInput={(e) => setCsv(e.currentTarget.value)} />}
         </FormField>
@@ -361,7 +376,7 @@ function Onboarding({ cohort, onChange }: { cohort: Cohort; onChange: () => void
         const done = p.total > 0 && p.onboarded === p.total;
         if (lastDone.current === false && done) setAnnouncement(t('cohort.onboarding.allDone', { count: p.total }));
         lastDone.current = done;
-        if (running || (p.total > 0 && !done)) timer = setTimeout(() => void tick(), onboardingPollMs);
+        if (running) timer = setTimeout(() => void tick(), onboardingPollMs);
       } catch {
         if (!stopped) timer = setTimeout(() => void tick(), onboardingPollMs * 2);
       }

@@ -75,6 +75,7 @@ export const cohortsAr: Record<keyof typeof cohortsEn, string> = {
   'cohort.status.onboarded': 'منضم',
   'cohort.status.withdrawn': 'منسحب',
   'cohort.import': 'استيراد المرشحين من ملف CSV',
+  'cohort.import.file': 'أو اختر ملف CSV',
   'cohort.import.csv': 'CSV',
   'cohort.import.hint': 'مرشح في كل سطر: email,name,language,organisationId (سطر العناوين اختياري).',
   'cohort.import.submit': 'استيراد',

@@ -75,6 +75,7 @@ export const cohortsBg: Record<keyof typeof cohortsEn, string> = {
   'cohort.status.onboarded': 'Включен',
   'cohort.status.withdrawn': 'Оттеглил се',
   'cohort.import': 'Внасяне на кандидати от CSV',
+  'cohort.import.file': 'Или изберете CSV файл',
   'cohort.import.csv': 'CSV',
   'cohort.import.hint': 'По един кандидат на ред: email,name,language,organisationId (заглавният ред не е задължителен).',
   'cohort.import.submit': 'Внасяне',

@@ -75,6 +75,7 @@ export const cohortsEl: Record<keyof typeof cohortsEn, string> = {
   'cohort.status.onboarded': 'Εντάχθηκε',
   'cohort.status.withdrawn': 'Αποχώρησε',
   'cohort.import': 'Εισαγωγή υποψηφίων από CSV',
+  'cohort.import.file': 'Ή επιλέξτε αρχείο CSV',
   'cohort.import.csv': 'CSV',
   'cohort.import.hint': 'Ένας υποψήφιος ανά γραμμή: email,name,language,organisationId (η γραμμή επικεφαλίδων είναι προαιρετική).',
   'cohort.import.submit': 'Εισαγωγή',

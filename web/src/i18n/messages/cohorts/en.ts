@@ -74,6 +74,7 @@ export const cohortsEn = {
   'cohort.status.onboarded': 'Onboarded',
   'cohort.status.withdrawn': 'Withdrawn',
   'cohort.import': 'Import candidates from CSV',
+  'cohort.import.file': 'Or choose a CSV file',
   'cohort.import.csv': 'CSV',
   'cohort.import.hint': 'One candidate a line: email,name,language,organisationId (a header line is optional).',
   'cohort.import.submit': 'Import',

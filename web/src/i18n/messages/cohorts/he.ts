@@ -75,6 +75,7 @@ export const cohortsHe: Record<keyof typeof cohortsEn, string> = {
   'cohort.status.onboarded': 'נקלט/ה',
   'cohort.status.withdrawn': 'פרש/ה',
   'cohort.import': 'ייבוא מועמדים מ-CSV',
+  'cohort.import.file': 'או בחירת קובץ CSV',
   'cohort.import.csv': 'CSV',
   'cohort.import.hint': 'מועמד/ת בכל שורה: email,name,language,organisationId (שורת כותרת רשות).',
   'cohort.import.submit': 'ייבוא',

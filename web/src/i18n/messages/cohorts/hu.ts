@@ -75,6 +75,7 @@ export const cohortsHu: Record<keyof typeof cohortsEn, string> = {
   'cohort.status.onboarded': 'Beilleszkedett',
   'cohort.status.withdrawn': 'Visszalépett',
   'cohort.import': 'Jelöltek importálása CSV-ből',
+  'cohort.import.file': 'Vagy válasszon CSV-fájlt',
   'cohort.import.csv': 'CSV',
   'cohort.import.hint': 'Soronként egy jelölt: email,name,language,organisationId (a fejléc nem kötelező).',
   'cohort.import.submit': 'Importálás',

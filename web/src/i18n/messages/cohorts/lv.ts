@@ -75,6 +75,7 @@ export const cohortsLv: Record<keyof typeof cohortsEn, string> = {
   'cohort.status.onboarded': 'Uzņemts',
   'cohort.status.withdrawn': 'Atteicies',
   'cohort.import': 'Kandidātu imports no CSV',
+  'cohort.import.file': 'Vai izvēlieties CSV failu',
   'cohort.import.csv': 'CSV',
   'cohort.import.hint': 'Viens kandidāts rindā: email,name,language,organisationId (virsraksta rinda nav obligāta).',
   'cohort.import.submit': 'Importēt',

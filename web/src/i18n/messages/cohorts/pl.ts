@@ -75,6 +75,7 @@ export const cohortsPl: Record<keyof typeof cohortsEn, string> = {
   'cohort.status.onboarded': 'Wdrożony',
   'cohort.status.withdrawn': 'Wycofany',
   'cohort.import': 'Import kandydatów z CSV',
+  'cohort.import.file': 'Albo wybierz plik CSV',
   'cohort.import.csv': 'CSV',
   'cohort.import.hint': 'Jeden kandydat w wierszu: email,name,language,organisationId (wiersz nagłówka jest opcjonalny).',
   'cohort.import.submit': 'Importuj',
