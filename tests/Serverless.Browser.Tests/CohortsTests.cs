@@ -127,6 +127,27 @@ public sealed partial class CohortsTests(PortalFixture portal)
         await admin.GotoAsync($"{portal.BaseUrl}/cohorts/c/{cohortId}/challenges/{personId}");
         await admin.WaitForAsync(Target.Css("#fb-sub-1-0-0"));
         Assert.Equal("The phone is what they know", await admin.EvaluateAsync<string>("document.getElementById('fb-sub-1-0-0').value"));
+
+        // Every cohort page, right to left in Arabic, passes the accessibility check.
+        await admin.SelectOptionAsync(Target.Css("#language-select"), "ar");
+        await admin.WaitForFunctionAsync("document.documentElement.lang === 'ar'");
+        (string Path, string Ready)[] pages =
+        [
+            ($"/cohorts/c/{cohortId}/challenges/{personId}", "#fb-sub-1-0-0"),
+            ($"/cohorts/c/{cohortId}/challenges", $"#challenge-{personId}-group"),
+            ($"/cohorts/c/{cohortId}", "#onboarding-deadline"),
+            ($"/cohorts/c/{cohortId}/edit", "#steering-0-name"),
+            ("/cohorts/new", "#cohort-programme"),
+            ("/cohorts", "main .data-table"),
+        ];
+        foreach (var (path, ready) in pages)
+        {
+            await admin.GotoAsync(portal.BaseUrl + path);
+            await admin.WaitForAsync(Target.Css(ready), TimeSpan.FromSeconds(15));
+            await admin.WaitForFunctionAsync("document.documentElement.dir === 'rtl' && !document.querySelector('[aria-busy=\"true\"]')");
+            var violations = await admin.AxeAsync();
+            Assert.True(violations.Count == 0, path + ":\n" + AxeViolation.Describe(violations));
+        }
     }
 
     /// <summary>A cohort with one onboarded participant and their management challenge.</summary>
@@ -137,7 +158,20 @@ public sealed partial class CohortsTests(PortalFixture portal)
         var now = DateTimeOffset.UtcNow;
         var coordinator = await pipeline.PersonForAsync($"coordinator@board-{unique}.browser.test", "Noa Cohen", "he", null, default);
         await store.AddAsync(new ProgrammeEntity { RowKey = "pb-" + unique, Name = "Digital Leaders", CreatedAt = now, UpdatedAt = now }, default);
-        var cohort = new CohortEntity { RowKey = "cb-" + unique, ProgrammeId = "pb-" + unique, Name = "Board " + unique, StartDate = "2027-01-10", EndDate = "2027-07-30", Capacity = 30, CoordinatorId = coordinator!.Id, CreatedAt = now, UpdatedAt = now };
+        var cohort = new CohortEntity
+        {
+            RowKey = "cb-" + unique,
+            ProgrammeId = "pb-" + unique,
+            Name = "Board " + unique,
+            StartDate = "2027-01-10",
+            EndDate = "2027-07-30",
+            Capacity = 30,
+            CoordinatorId = coordinator!.Id,
+            SteeringCommittee = "[{\"name\":\"דוד מזרחי\",\"role\":\"Civil Service Commission\"}]",
+            Budget = "[{\"label\":\"Study visit\",\"planned\":30000,\"spent\":1200}]",
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
         await store.AddAsync(cohort, default);
         var person = await pipeline.PersonForAsync($"michal@board-{unique}.browser.test", "Michal Avraham", "he", null, default);
         await store.AddAsync(
