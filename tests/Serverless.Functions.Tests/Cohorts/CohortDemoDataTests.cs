@@ -14,7 +14,9 @@ public sealed class CohortDemoDataTests(StackFixture stack)
     [Fact]
     public async Task Load_AfterTheDemoNetwork_CreatesTheDigitalLeadersCohortOnceWithOnboardedChallenges()
     {
-        await using var factory = CohortTestHost.Create(stack);
+        // The network is loaded once per storage account; whichever test loads it first registers the
+        // same first admin the demo network's own tests expect, so the order of the classes does not matter.
+        await using var factory = CohortTestHost.Create(stack, settings: ("Auth:FirstAdminEmail", "admin@innovation.localhost"));
         await factory.Services.GetRequiredService<DemoDataLoader>().LoadAsync(default);
         var demo = factory.Services.GetServices<IHostedService>().OfType<CohortDemoData>().Single();
 
