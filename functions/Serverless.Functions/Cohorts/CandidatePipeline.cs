@@ -158,12 +158,12 @@ public sealed class CandidatePipeline(CohortStore store, PeopleStore people, IAu
             var byOrg = seats.ByOrganisationMap;
             if (takes)
             {
-                if (seats.Taken >= cohort.Capacity)
+                if (seats.Taken >= seats.CapacityOr(cohort))
                 {
-                    return (null, new Refusal("status", "cohort_full", $"The cohort is full: {seats.Taken} of {cohort.Capacity} seats are taken."));
+                    return (null, new Refusal("status", "cohort_full", $"The cohort is full: {seats.Taken} of {seats.CapacityOr(cohort)} seats are taken."));
                 }
 
-                if (cohort.QuotaOf(candidate.OrganisationId) is { } quota && byOrg.GetValueOrDefault(candidate.OrganisationId!) >= quota)
+                if (seats.QuotaOf(cohort, candidate.OrganisationId) is { } quota && byOrg.GetValueOrDefault(candidate.OrganisationId!) >= quota)
                 {
                     return (null, new Refusal("status", "quota_full", $"The organisation's quota is used up: {byOrg.GetValueOrDefault(candidate.OrganisationId!)} of {quota} seats."));
                 }

@@ -128,7 +128,11 @@ public sealed record CohortOrganisation(string OrganisationId, int Quota);
 
 public sealed record BudgetLine(string Label, decimal Planned, decimal Spent);
 
-/// <summary>Seats of one cohort: candidates accepted, onboarding or onboarded hold one each.</summary>
+/// <summary>
+/// Seats of one cohort: candidates accepted, onboarding or onboarded hold one each. The row also
+/// holds the limits (capacity, quotas) the seats are counted against, so an acceptance checks and
+/// takes a seat against one ETag, and a change of the limits is checked against the same row.
+/// </summary>
 public sealed class SeatsEntity : ITableEntity
 {
     public const string Row = "seats";
@@ -145,6 +149,25 @@ public sealed class SeatsEntity : ITableEntity
 
     /// <summary>Seats by organisation id, JSON object.</summary>
     public string ByOrganisation { get; set; } = "{}";
+
+    /// <summary>The cohort's capacity as last saved (0: not yet recorded here; the cohort row's then).</summary>
+    public int Capacity { get; set; }
+
+    /// <summary>Quotas by organisation id, JSON object (null: not yet recorded here).</summary>
+    public string? Quotas { get; set; }
+
+    public int CapacityOr(CohortEntity cohort) => Capacity > 0 ? Capacity : cohort.Capacity;
+
+    public int? QuotaOf(CohortEntity cohort, string? organisationId) =>
+        organisationId is null ? null
+        : Quotas is null ? cohort.QuotaOf(organisationId)
+        : CohortJson.Read<Dictionary<string, int>>(Quotas).TryGetValue(organisationId, out var quota) ? quota : null;
+
+    public void SetLimits(int capacity, IEnumerable<CohortOrganisation> organisations)
+    {
+        Capacity = capacity;
+        Quotas = CohortJson.Write(organisations.ToDictionary(o => o.OrganisationId, o => o.Quota));
+    }
 
     [IgnoreDataMember]
     public Dictionary<string, int> ByOrganisationMap => CohortJson.Read<Dictionary<string, int>>(ByOrganisation);

@@ -119,6 +119,7 @@ public static class CohortsApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["id"] = ["A cohort with this id exists."] });
         }
 
+        await SetLimitsAsync(cohort.Id, request, store, cancellationToken);
         await audit.RecordAsync(new AuditRecord(RecordType, cohort.Id, "created", After: ToAudit(cohort)), cancellationToken);
         context.Response.Headers.ETag = cohort.ETag.ToString();
         return TypedResults.Created($"/api/cohorts/{cohort.Id}", await ToContractAsync(cohort, store, people, organisations, CodedProblem.LanguageOf(context), cancellationToken));
@@ -135,29 +136,22 @@ public static class CohortsApi
 
         var errors = CohortValidation.ValidateCohort(request, creating: false);
         await CheckReferencesAsync(request, store, people, organisations, errors, cancellationToken);
-        if (errors.Count == 0)
-        {
-            // Seats already given stay given: capacity and quotas cannot drop below them.
-            var seats = await store.GetSeatsAsync(cohortId, cancellationToken);
-            if (seats is not null && request!.Capacity < seats.Taken)
-            {
-                errors["capacity"] = [$"{seats.Taken} seats are taken; the capacity cannot be less."];
-            }
-
-            var used = seats?.ByOrganisationMap ?? [];
-            var list = request!.Organisations ?? [];
-            for (var i = 0; i < list.Count; i++)
-            {
-                if (used.GetValueOrDefault(list[i].OrganisationId) is var n && n > list[i].Quota)
-                {
-                    errors[$"organisations[{i}].quota"] = [$"{n} seats of this organisation are taken; the quota cannot be less."];
-                }
-            }
-        }
-
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
+        }
+
+        if (context.IfMatchOr(cohort.ETag) != cohort.ETag)
+        {
+            return OrganisationsApi.Changed();
+        }
+
+        // The new limits go to the seat counter first, checked against the seats taken on that same
+        // ETag-guarded row, so a limit never drops below seats given at the same moment.
+        var limitErrors = await SetLimitsAsync(cohortId, request!, store, cancellationToken);
+        if (limitErrors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(limitErrors);
         }
 
         var before = ToAudit(cohort);
@@ -169,6 +163,12 @@ public static class CohortsApi
         }
         catch (WriteConflictException)
         {
+            // Someone saved the cohort in between: the counter takes back the limits of the version that won.
+            if (await store.GetCohortAsync(cohortId, cancellationToken) is { } winner)
+            {
+                await SetLimitsAsync(cohortId, new CohortRequest(null, null, null, null, null, winner.Capacity, null, null, null, winner.OrganisationList, null, null), store, cancellationToken, check: false);
+            }
+
             return OrganisationsApi.Changed();
         }
 
@@ -375,6 +375,58 @@ public static class CohortsApi
             new Dictionary<string, string[]> { [refusal.Field] = [refusal.Message] },
             title: localizer.Get(CodedProblem.LanguageOf(context), "cohort.problem." + refusal.Code),
             extensions: new Dictionary<string, object?> { ["code"] = refusal.Code });
+    }
+
+    /// <summary>Records capacity and quotas on the seat counter unless seats already taken exceed them; the errors name the fields.</summary>
+    private static async Task<Dictionary<string, string[]>> SetLimitsAsync(string cohortId, CohortRequest request, CohortStore store, CancellationToken cancellationToken, bool check = true)
+    {
+        var errors = new Dictionary<string, string[]>();
+        await WorkshopStore.RetryOnConflictAsync(
+            async () =>
+            {
+                errors.Clear();
+                var seats = await store.GetSeatsAsync(cohortId, cancellationToken) ?? new SeatsEntity { PartitionKey = CohortStore.CohortPartition(cohortId) };
+                if (check && request.Capacity < seats.Taken)
+                {
+                    errors["capacity"] = [$"{seats.Taken} seats are taken; the capacity cannot be less."];
+                }
+
+                var used = seats.ByOrganisationMap;
+                var list = request.Organisations ?? [];
+                for (var i = 0; i < list.Count; i++)
+                {
+                    if (check && used.GetValueOrDefault(list[i].OrganisationId) is var n && n > list[i].Quota)
+                    {
+                        errors[$"organisations[{i}].quota"] = [$"{n} seats of this organisation are taken; the quota cannot be less."];
+                    }
+                }
+
+                if (errors.Count > 0)
+                {
+                    return false;
+                }
+
+                seats.SetLimits(request.Capacity!.Value, list);
+                if (seats.ETag == default)
+                {
+                    try
+                    {
+                        await store.AddAsync(seats, cancellationToken);
+                    }
+                    catch (Azure.RequestFailedException ex) when (ex.Status == StatusCodes.Status409Conflict)
+                    {
+                        throw new WriteConflictException("The seat counter was created at the same time.", ex);
+                    }
+                }
+                else
+                {
+                    await store.UpdateAsync(seats, cancellationToken);
+                }
+
+                return true;
+            },
+            cancellationToken);
+        return errors;
     }
 
     internal static string? NullIfEmpty(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();

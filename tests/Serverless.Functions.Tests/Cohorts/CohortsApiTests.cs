@@ -142,6 +142,39 @@ public sealed class CohortsApiTests(StackFixture stack)
     }
 
     [Fact]
+    public async Task UpdateCohort_CapacityCutWhileCandidatesAreAccepted_SeatsNeverExceedTheCapacity()
+    {
+        await using var factory = CohortTestHost.Create(stack);
+        using var admin = await factory.SignedInAsAsync("admin");
+        var coordinator = await CohortTestHost.SeedCoordinatorAsync(factory);
+        var cohortId = await CohortTestHost.CreateCohortAsync(admin, coordinator.Id, capacity: 10);
+        var domain = $"l{Guid.NewGuid():N}"[..10] + ".gov.example";
+        await CohortTestHost.AcceptAsync(admin, cohortId, [.. Enumerable.Range(0, 5).Select(i => $"first{i}@{domain}")]);
+        var csv = "email\n" + string.Concat(Enumerable.Range(0, 5).Select(i => $"late{i}@{domain}\n"));
+        (await admin.PostAsJsonAsync($"/api/cohorts/{cohortId}/candidates/import", new { csv })).EnsureSuccessStatusCode();
+        var proposed = (await admin.GetFromJsonAsync<JsonElement>($"/api/cohorts/{cohortId}/candidates")).EnumerateArray().Where(c => c.GetProperty("status").GetString() == "proposed").Select(c => c.GetProperty("personId").GetString()!).ToList();
+        var programmeId = (await admin.GetFromJsonAsync<JsonElement>($"/api/cohorts/{cohortId}")).GetProperty("programmeId").GetString()!;
+
+        var cut = Task.Run(async () =>
+        {
+            using var response = await admin.PutAsJsonAsync($"/api/cohorts/{cohortId}", CohortTestHost.CohortBody(programmeId, coordinator.Id, capacity: 6));
+            return response.StatusCode;
+        });
+        var accepts = proposed.Select(async id =>
+        {
+            using var response = await admin.PutAsJsonAsync($"/api/cohorts/{cohortId}/candidates/{id}/status", new { status = "accepted" });
+            return response.StatusCode;
+        }).ToList();
+        var cutStatus = await cut;
+        await Task.WhenAll(accepts);
+        var cohort = await admin.GetFromJsonAsync<JsonElement>($"/api/cohorts/{cohortId}");
+
+        Assert.Contains(cutStatus, new[] { HttpStatusCode.OK, HttpStatusCode.BadRequest });
+        Assert.True(cohort.GetProperty("seatsTaken").GetInt32() <= cohort.GetProperty("capacity").GetInt32(), cohort.ToString());
+        Assert.Equal(cohort.GetProperty("seatsTaken").GetInt32(), cohort.GetProperty("counts").GetProperty("accepted").GetInt32());
+    }
+
+    [Fact]
     public async Task SetStatus_WithdrawnCandidate_CannotBeAcceptedAndSeatIsFreed()
     {
         await using var factory = CohortTestHost.Create(stack);
