@@ -81,6 +81,9 @@ public sealed partial class CohortsTests(PortalFixture portal)
         await admin.WaitForFunctionAsync("document.getElementById('onboarding-count')?.textContent === '40 of 40 onboarded'", TimeSpan.FromSeconds(30));
         Assert.Equal("40", await admin.EvaluateAsync<string>("document.querySelector('#onboarding-heading ~ .panel progress').getAttribute('value')"));
         Assert.Equal(0, await admin.CountAsync(Target.Css("#onboarding-heading ~ .panel table")));
+
+        // The candidate list follows: everyone is shown as onboarded.
+        await admin.WaitForFunctionAsync("[...document.querySelectorAll('section[aria-labelledby=candidates-heading] .badge')].filter(b => b.textContent.includes('Onboarded')).length === 40", TimeSpan.FromSeconds(15));
     }
 
     [Fact]

@@ -363,6 +363,7 @@ function Onboarding({ cohort, onChange }: { cohort: Cohort; onChange: () => void
   const [kick, setKick] = useState(0);
   const [announcement, setAnnouncement] = useState('');
   const lastDone = useRef<boolean | null>(null);
+  const lastCounts = useRef<string | null>(null);
 
   useEffect(() => {
     let stopped = false;
@@ -372,6 +373,10 @@ function Onboarding({ cohort, onChange }: { cohort: Cohort; onChange: () => void
         const p = await getOnboarding(cohort.id);
         if (stopped) return;
         setProgress(p);
+        // The candidate list shows the same people's statuses: read it again when the counts move.
+        const counts = `${p.total}/${p.onboarded}/${p.welcomed}/${p.escalated}`;
+        if (lastCounts.current !== null && lastCounts.current !== counts) onChange();
+        lastCounts.current = counts;
         const running = p.rounds.some((r) => r.runtimeStatus === 'Running' || r.runtimeStatus === 'Pending');
         const done = p.total > 0 && p.onboarded === p.total;
         if (lastDone.current === false && done) setAnnouncement(t('cohort.onboarding.allDone', { count: p.total }));
