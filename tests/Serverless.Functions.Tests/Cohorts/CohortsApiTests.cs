@@ -70,12 +70,19 @@ public sealed class CohortsApiTests(StackFixture stack)
             currency = "euro",
         });
         using var forbidden = await member.PostAsJsonAsync("/api/cohorts/programmes", new { name = "x" });
+        using var malformed = await admin.PostAsync("/api/cohorts", new StringContent("{\"capacity\": \"forty\", \"organisations\": [null]}", System.Text.Encoding.UTF8, "application/json"));
+        using var nulls = await admin.PostAsJsonAsync("/api/cohorts", new { organisations = new object?[] { null }, budget = new object?[] { null }, steeringCommittee = new object?[] { null }, managerIds = new string?[] { null } });
         using var badProgramme = await admin.PostAsJsonAsync("/api/cohorts/programmes", new { name = " " });
         var cohorts = await admin.GetFromJsonAsync<JsonElement>("/api/cohorts");
 
         var fields = (await bad.ProblemAsync()).GetProperty("errors").EnumerateObject().Select(p => p.Name).Order().ToList();
         Assert.Equal(["budget[0].planned", "capacity", "coordinatorId", "currency", "endDate", "name", "organisations[0].organisationId", "organisations[0].quota", "programmeId"], fields);
         Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        var nullFields = (await nulls.ProblemAsync()).GetProperty("errors").EnumerateObject().Select(p => p.Name).ToList();
+        Assert.Contains("organisations", nullFields);
+        Assert.Contains("budget[0].label", nullFields);
+        Assert.Contains("steeringCommittee[0].name", nullFields);
         Assert.True((await badProgramme.ProblemAsync()).GetProperty("errors").TryGetProperty("name", out _));
         Assert.Equal(before, cohorts.GetArrayLength());
     }
