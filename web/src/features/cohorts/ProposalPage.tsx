@@ -1,0 +1,117 @@
+import { useEffect, useState } from 'preact/hooks';
+import { DataTable } from '../../components/DataTable';
+import { ErrorSummary, type SummaryError } from '../../components/ErrorSummary';
+import { FormField } from '../../components/FormField';
+import { StatusBadge } from '../../components/StatusBadge';
+import { useI18n } from '../../i18n/I18nProvider';
+import { languages } from '../../i18n/catalogue';
+import { tokenFromLocation } from '../../session/api';
+import { PageHeading } from '../../shell/PageHeading';
+import { failureOf } from '../workshops/forms';
+import { getProposalPage, propose, type ProposalPage as Page } from './api';
+import { failureText, statusLabel, statusTone } from './labels';
+import './cohorts.css';
+
+type Load = { kind: 'loading' } | { kind: 'ready'; page: Page } | { kind: 'refused'; message: string };
+
+const ids = { name: 'proposal-name', email: 'proposal-email', language: 'proposal-language' };
+
+/** Where an organisation's proposal link lands: the cohort, its quota and the people it proposed so far, and a form to propose another. */
+export function ProposalPage() {
+  const { t, language: uiLanguage } = useI18n();
+  const [token] = useState(() => tokenFromLocation());
+  const [load, setLoad] = useState<Load>({ kind: 'loading' });
+  const [name, setName] = useState('');
+  const [email, setEmail] = useState('');
+  const [language, setLanguage] = useState<string>(uiLanguage);
+  const [summary, setSummary] = useState<SummaryError[]>([]);
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const [attempt, setAttempt] = useState(0);
+  const [done, setDone] = useState('');
+
+  useEffect(() => {
+    if (token === '') {
+      setLoad({ kind: 'refused', message: t('cohort.problem.token_invalid') });
+      return;
+    }
+    getProposalPage(token)
+      .then((page) => setLoad({ kind: 'ready', page }))
+      .catch((error: unknown) => setLoad({ kind: 'refused', message: failureText(t, error) }));
+  }, [token]);
+
+  if (load.kind !== 'ready') {
+    return (
+      <>
+        <PageHeading>{t('cohort.proposal.title')}</PageHeading>
+        {load.kind === 'loading' ? <p role="status">{t('cohort.loading')}</p> : <p class="notice notice--error">{load.message}</p>}
+      </>
+    );
+  }
+
+  const page = load.page;
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    try {
+      const next = await propose(token, { name, email, language });
+      setLoad({ kind: 'ready', page: next });
+      setDone(t('cohort.proposal.done', { name }));
+      setName('');
+      setEmail('');
+      setSummary([]);
+      setFieldErrors({});
+    } catch (error) {
+      const f = failureOf(error, ids, t);
+      setSummary(f.summary);
+      setFieldErrors(f.fieldErrors);
+      setAttempt((n) => n + 1);
+    }
+  };
+
+  return (
+    <>
+      <PageHeading>{t('cohort.proposal.title')}</PageHeading>
+      <p class="lead" dir="auto">
+        {t('cohort.proposal.intro', { organisation: page.organisationName, cohort: page.cohortName, programme: page.programmeName })}
+      </p>
+      {page.quota !== null && <p>{t('cohort.proposal.quota', { quota: page.quota })}</p>}
+      <DataTable
+        caption={t('cohort.proposal.proposed')}
+        columns={[
+          { key: 'name', header: t('cohort.candidate.name'), rowHeader: true, sortValue: (p) => p.name, cell: (p) => <span dir="auto">{p.name}</span> },
+          { key: 'email', header: t('cohort.candidate.email'), sortValue: (p) => p.email, cell: (p) => <span dir="ltr">{p.email}</span> },
+          { key: 'status', header: t('cohort.candidate.status'), cell: (p) => <StatusBadge label={statusLabel(t, p.status)} tone={statusTone(p.status)} /> },
+        ]}
+        rows={page.proposed}
+        rowKey={(p) => p.email}
+        emptyText={t('cohort.proposal.none')}
+      />
+      <p role="status">{done}</p>
+      <ErrorSummary errors={summary} attempt={attempt} />
+      <form onSubmit={submit} noValidate class="panel">
+        <h2>{t('cohort.proposal.add')}</h2>
+        <FormField id={ids.name} label={t('cohort.candidate.name')} error={fieldErrors[ids.name]}>
+          {(c) => <input {...c} class="input" type="text" value={name} onInput={(e) => setName(e.currentTarget.value)} />}
+        </FormField>
+        <FormField id={ids.email} label={t('cohort.candidate.email')} error={fieldErrors[ids.email]}>
+          {(c) => <input {...c} class="input" type="email" dir="ltr" value={email} onInput={(e) => setEmail(e.currentTarget.value)} />}
+        </FormField>
+        <FormField id={ids.language} label={t('cohort.candidate.language')} error={fieldErrors[ids.language]}>
+          {(c) => (
+            <select {...c} class="input input--short" value={language} onChange={(e) => setLanguage(e.currentTarget.value)}>
+              {languages.map((l) => (
+                <option key={l.code} value={l.code} lang={l.code}>
+                  {l.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </FormField>
+        <div class="button-row">
+          <button type="submit" class="button">
+            {t('cohort.candidate.propose')}
+          </button>
+        </div>
+      </form>
+    </>
+  );
+}

@@ -1,0 +1,256 @@
+import { antiforgeryHeader, antiforgeryUrl, type FieldErrors } from '../../api/http';
+import { CodedApiError, send } from '../../session/request';
+
+// The cohorts track's calls: programmes, cohorts and candidates for coordinators (session cookie,
+// antiforgery), and the two public pages behind emailed links (token in the X-Cohort-Token header).
+
+export const cohortsPath = '/cohorts';
+export const newCohortPath = '/cohorts/new';
+export const cohortBasePath = '/cohorts/c';
+export const onboardingPath = '/cohorts/onboarding';
+export const proposalPath = '/cohorts/propose';
+export const cohortPath = (id: string) => `${cohortBasePath}/${encodeURIComponent(id)}`;
+export const editCohortPath = (id: string) => `${cohortPath(id)}/edit`;
+
+export const candidateStatuses = ['proposed', 'accepted', 'rejected', 'onboarding', 'onboarded', 'withdrawn'] as const;
+export type CandidateStatus = (typeof candidateStatuses)[number];
+export const settableStatuses = ['proposed', 'accepted', 'rejected', 'withdrawn'] as const;
+export const missingReasons = ['unreachable', 'welcome_pending', 'profile', 'consent', 'challenge'] as const;
+export type MissingReason = (typeof missingReasons)[number];
+
+export interface Programme {
+  id: string;
+  name: string;
+  description: string;
+}
+
+export interface PersonRef {
+  id: string;
+  name: string;
+  email: string;
+}
+
+export interface SteeringMember {
+  name: string;
+  role: string;
+}
+
+export interface BudgetLine {
+  label: string;
+  planned: number;
+  spent: number;
+}
+
+export interface OrganisationQuota {
+  organisationId: string;
+  name: string;
+  quota: number;
+  used: number;
+}
+
+export interface Cohort {
+  id: string;
+  programmeId: string;
+  programmeName: string;
+  name: string;
+  startDate: string;
+  endDate: string;
+  capacity: number;
+  seatsTaken: number;
+  coordinator: PersonRef | null;
+  managers: PersonRef[];
+  steeringCommittee: SteeringMember[];
+  organisations: OrganisationQuota[];
+  budget: BudgetLine[];
+  budgetTotals: { planned: number; spent: number; remaining: number };
+  currency: string;
+  counts: Record<CandidateStatus, number>;
+  onboardingRounds: number;
+  onboardingDeadline: string | null;
+  eTag: string;
+}
+
+export interface CohortRequest {
+  programmeId: string;
+  name: string;
+  startDate: string;
+  endDate: string;
+  capacity: number | null;
+  coordinatorId: string;
+  managerIds: string[];
+  steeringCommittee: SteeringMember[];
+  organisations: { organisationId: string; quota: number }[];
+  budget: BudgetLine[];
+  currency: string;
+}
+
+export interface Candidate {
+  personId: string;
+  name: string;
+  email: string;
+  language: string;
+  organisationId: string | null;
+  status: CandidateStatus;
+  source: string;
+  welcomeSentAt: string | null;
+  remindedAt: string | null;
+  escalatedAt: string | null;
+  onboardedAt: string | null;
+  missing: MissingReason[];
+  challengeTitle: string | null;
+  eTag: string;
+}
+
+export interface StuckParticipant {
+  personId: string;
+  name: string;
+  email: string;
+  missing: MissingReason[];
+  welcomeSentAt: string | null;
+  remindedAt: string | null;
+  escalatedAt: string | null;
+}
+
+export interface OnboardingProgress {
+  total: number;
+  onboarded: number;
+  welcomed: number;
+  escalated: number;
+  rounds: { round: number; instanceId: string; runtimeStatus: string }[];
+  stuck: StuckParticipant[];
+  deadline: string | null;
+}
+
+export interface OnboardingPage {
+  cohortId: string;
+  cohortName: string;
+  programmeName: string;
+  name: string;
+  language: string;
+  status: CandidateStatus;
+  jobTitle: string | null;
+  bio: string | null;
+  consent: boolean;
+  challengeTitle: string | null;
+  challengeDescription: string | null;
+  missing: MissingReason[];
+}
+
+export interface ProposalPage {
+  cohortId: string;
+  cohortName: string;
+  programmeName: string;
+  organisationId: string;
+  organisationName: string;
+  quota: number | null;
+  proposed: { name: string; email: string; status: CandidateStatus }[];
+}
+
+const enc = encodeURIComponent;
+
+export const listProgrammes = () => send<Programme[]>('GET', '/api/cohorts/programmes');
+export const createProgramme = (body: { name: string; description: string }) => send<Programme>('POST', '/api/cohorts/programmes', { json: body });
+export const listCohorts = () => send<Cohort[]>('GET', '/api/cohorts');
+export const getCohort = (id: string) => send<Cohort>('GET', `/api/cohorts/${enc(id)}`);
+export const createCohort = (body: CohortRequest) => send<Cohort>('POST', '/api/cohorts', { json: body });
+export const updateCohort = (id: string, body: CohortRequest, eTag: string) => send<Cohort>('PUT', `/api/cohorts/${enc(id)}`, { json: body, ifMatch: eTag });
+export const listCandidates = (id: string) => send<Candidate[]>('GET', `/api/cohorts/${enc(id)}/candidates`);
+export const addCandidate = (id: string, body: { email: string; name: string; language: string; organisationId: string }) =>
+  send<Candidate>('POST', `/api/cohorts/${enc(id)}/candidates`, { json: body });
+export const importCandidates = (id: string, csv: string) => send<{ added: number; alreadyCandidates: number }>('POST', `/api/cohorts/${enc(id)}/candidates/import`, { json: { csv } });
+export const setCandidateStatus = (id: string, personId: string, status: string, eTag: string) =>
+  send<Candidate>('PUT', `/api/cohorts/${enc(id)}/candidates/${enc(personId)}/status`, { json: { status }, ifMatch: eTag });
+export const createProposalLink = (id: string, organisationId: string) =>
+  send<{ organisationId: string; link: string; expiresAt: string }>('POST', `/api/cohorts/${enc(id)}/proposal-links`, { json: { organisationId } });
+export const startOnboarding = (id: string, body: { deadline: string | null; reminderHoursBefore: number | null }) =>
+  send<{ round: number; added: number; participants: number }>('POST', `/api/cohorts/${enc(id)}/onboarding`, { json: body });
+export const getOnboarding = (id: string) => send<OnboardingProgress>('GET', `/api/cohorts/${enc(id)}/onboarding`);
+
+export const tokenHeader = 'X-Cohort-Token';
+
+/** A call with the personal token (and, for changes, the antiforgery token); problems become CodedApiError. */
+export async function sendWithToken<T>(method: 'GET' | 'POST' | 'PUT', url: string, token: string, json?: unknown): Promise<T> {
+  const headers: Record<string, string> = {
+    Accept: 'application/problem+json, application/json',
+    'Accept-Language': document.documentElement.lang || 'en',
+    [tokenHeader]: token,
+  };
+  let response: Response;
+  try {
+    if (method !== 'GET') {
+      const af = await fetch(antiforgeryUrl, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
+      const body = (await af.json().catch(() => undefined)) as { token?: unknown } | undefined;
+      if (typeof body?.token === 'string') headers[antiforgeryHeader] = body.token;
+    }
+    if (json !== undefined) headers['Content-Type'] = 'application/json';
+    response = await fetch(url, { method, credentials: 'same-origin', headers, body: json === undefined ? undefined : JSON.stringify(json) });
+  } catch (error) {
+    throw new CodedApiError(0, 'Network error', error instanceof Error ? error.message : String(error), {}, undefined);
+  }
+  const text = await response.text().catch(() => '');
+  let parsed: unknown;
+  try {
+    parsed = text === '' ? undefined : (JSON.parse(text) as unknown);
+  } catch {
+    parsed = text;
+  }
+  if (!response.ok) {
+    const problem = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
+    const errors: Record<string, string[]> = {};
+    if (typeof problem.errors === 'object' && problem.errors !== null) {
+      for (const [key, value] of Object.entries(problem.errors as Record<string, unknown>)) {
+        if (Array.isArray(value)) errors[key] = value.filter((v): v is string => typeof v === 'string');
+      }
+    }
+    throw new CodedApiError(
+      response.status,
+      typeof problem.title === 'string' ? problem.title : `HTTP ${response.status}`,
+      typeof problem.detail === 'string' ? problem.detail : undefined,
+      errors as FieldErrors,
+      typeof problem.code === 'string' ? problem.code : undefined,
+    );
+  }
+  return parsed as T;
+}
+
+export const getOnboardingPage = (token: string) => sendWithToken<OnboardingPage>('GET', '/api/cohort-onboarding', token);
+export const submitOnboarding = (
+  token: string,
+  body: { jobTitle: string; bio: string; consent: boolean; challengeTitle: string; challengeDescription: string },
+) => sendWithToken<OnboardingPage>('PUT', '/api/cohort-onboarding', token, body);
+export const getProposalPage = (token: string) => sendWithToken<ProposalPage>('GET', '/api/cohort-proposal', token);
+export const propose = (token: string, body: { name: string; email: string; language: string }) => sendWithToken<ProposalPage>('POST', '/api/cohort-proposal', token, body);
+
+export interface FishboneCause {
+  text: string;
+  subCauses: string[];
+}
+
+export interface FishboneCategory {
+  name: string;
+  causes: FishboneCause[];
+}
+
+export interface Fishbone {
+  categories: FishboneCategory[];
+}
+
+export interface Challenge {
+  personId: string;
+  name: string;
+  organisationId: string | null;
+  title: string;
+  description: string;
+  theme: string | null;
+  workshopGroup: string | null;
+  fishbone: Fishbone;
+  eTag: string;
+}
+
+export const challengesPath = (id: string) => `${cohortPath(id)}/challenges`;
+export const fishbonePath = (id: string, personId: string) => `${challengesPath(id)}/${encodeURIComponent(personId)}`;
+export const listChallenges = (id: string) => send<Challenge[]>('GET', `/api/cohorts/${enc(id)}/challenges`);
+export const assignChallenge = (id: string, personId: string, body: { theme: string; workshopGroup: string }, eTag: string) =>
+  send<Challenge>('PUT', `/api/cohorts/${enc(id)}/challenges/${enc(personId)}`, { json: body, ifMatch: eTag });
+export const saveFishbone = (id: string, personId: string, fishbone: Fishbone, eTag: string) =>
+  send<Challenge>('PUT', `/api/cohorts/${enc(id)}/challenges/${enc(personId)}/fishbone`, { json: fishbone, ifMatch: eTag });
