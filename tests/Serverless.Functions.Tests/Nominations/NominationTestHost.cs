@@ -125,3 +125,29 @@ internal static class NominationTestHost
         }
     }
 }
+
+internal static class MailExtensions
+{
+    /// <summary>Polls until at least <paramref name="count"/> messages reached addresses at the domain; returns (address, message) pairs in arrival order.</summary>
+    public static async Task<List<(string To, JsonElement Message)>> WaitForDomainAsync(this Serverless.Testing.MailDevFixture mail, string domain, int count, TimeSpan timeout)
+    {
+        var until = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var found = (await mail.GetMessagesAsync())
+                .Select(m => (To: m.GetProperty("to").EnumerateArray().First().GetProperty("address").GetString()!, Message: m))
+                .Where(m => m.To.EndsWith("@" + domain, StringComparison.OrdinalIgnoreCase))
+                .ToList();
+            if (found.Count >= count || DateTime.UtcNow > until)
+            {
+                return found;
+            }
+
+            await Task.Delay(150);
+        }
+    }
+
+    public static string Text(this JsonElement message) => message.GetProperty("text").GetString()!;
+
+    public static string Subject(this JsonElement message) => message.GetProperty("subject").GetString()!;
+}
