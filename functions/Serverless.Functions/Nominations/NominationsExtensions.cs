@@ -16,6 +16,7 @@ public static class NominationsExtensions
         builder.Services.AddSingleton<ReviewLinks>();
         builder.Services.AddSingleton<NominationEmails>();
         builder.Services.AddSingleton<ReviewMailer>();
+        builder.Services.AddHostedService<NominationDemoData>();
         builder.Services.AddDurableTask(registry => registry
             .AddOrchestrator<NominationReviewOrchestrator>()
             .AddActivity<AssignNominationReviewers>()
