@@ -37,6 +37,9 @@ const fields: Record<string, string> = {
   fileName: 'nom-file',
 };
 
+/** A message for the page a new nomination moves to (a new path is a new page instance). */
+let carriedNotice: string | null = null;
+
 const empty: NominationRequest = { title: '', goals: '', expectedImpact: '', feasibility: '', team: '', submit: false };
 
 /** The nomination form: save as a draft, add attachments, submit. After submission it shows what was sent. */
@@ -47,7 +50,11 @@ export function NominationFormPage({ callId, nominationId }: { callId: string; n
   const [failure, setFailure] = useState<FormFailure>(emptyFailure);
   const [attempt, setAttempt] = useState(0);
   const [busy, setBusy] = useState(false);
-  const [saved, setSaved] = useState<string | null>(null);
+  const [saved, setSaved] = useState<string | null>(() => {
+    const notice = carriedNotice;
+    carriedNotice = null;
+    return notice;
+  });
   const [file, setFile] = useState<File | null>(null);
   const [fileKey, setFileKey] = useState(0);
 
@@ -84,8 +91,12 @@ export function NominationFormPage({ callId, nominationId }: { callId: string; n
       const result = nomination ? await updateNomination(callId, nomination.id, body, nomination.eTag) : await createNomination(callId, body);
       setFailure(emptyFailure);
       setLoad({ kind: 'ready', call, nomination: result });
-      setSaved(submit ? t('nom.form.submitted') : t('nom.form.saved'));
-      if (!nomination) navigate(nominationPath(callId, result.id), { replace: true });
+      const notice = submit ? t('nom.form.submitted') : t('nom.form.saved');
+      setSaved(notice);
+      if (!nomination) {
+        carriedNotice = notice;
+        navigate(nominationPath(callId, result.id), { replace: true });
+      }
     } catch (error) {
       fail(error);
     } finally {
