@@ -66,6 +66,22 @@ public sealed class NominationEmails(ILocalizer localizer)
         return Compose(messageKey, to, T(lang, template + ".subject", nomination.Title), paragraphs, details, [], null);
     }
 
+    /// <summary>A TRADE email (report form, reminder, gate) with one personal link: "{template}.subject/.body" take the project title, the stage name and a date.</summary>
+    public EmailMessage Trade(string messageKey, Recipient to, string template, string projectTitle, int stage, DateTimeOffset? when, string actionKey, Uri link)
+    {
+        var lang = Languages.Normalize(to.Language);
+        var stageName = T(lang, "email.trade.stage." + TradeStages.Name(stage));
+        var date = when is { } w ? Instant(w, lang) : "";
+        return Compose(
+            messageKey,
+            to,
+            T(lang, template + ".subject", projectTitle, stageName),
+            [T(lang, template + ".body", projectTitle, stageName, date)],
+            [],
+            [(T(lang, actionKey), link)],
+            T(lang, "email.nomination.review.personal"));
+    }
+
     private static string Instant(DateTimeOffset instant, string language) =>
         instant.UtcDateTime.ToString("f", MessageCatalogue.CultureFor(language)) + " UTC";
 

@@ -28,4 +28,10 @@ public sealed class NominationOptions
     /// at least this share of the scale apart.
     /// </summary>
     public double DisagreementShare { get; set; } = 0.4;
+
+    /// <summary>How often a selected project's team lead reports progress in each TRADE stage.</summary>
+    public TimeSpan ProgressReportInterval { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How long before a progress report is due the team lead is reminded.</summary>
+    public TimeSpan ProgressReminderBefore { get; set; } = TimeSpan.FromDays(3);
 }

@@ -110,6 +110,9 @@ public sealed class NominationStore(StorageClients storage)
         }
     }
 
+    public Task<List<T>> ListAsync<T>(string partition, CancellationToken cancellationToken)
+        where T : class, ITableEntity, new() => QueryAsync<T>(partition, null, cancellationToken);
+
     private async Task<List<T>> QueryAsync<T>(string partition, string? prefix, CancellationToken cancellationToken)
         where T : class, ITableEntity, new()
     {

@@ -219,7 +219,7 @@ public static class NominationsApi
     }
 
     public static async Task<Results<Ok<Nomination>, NotFound, ValidationProblem, ProblemHttpResult>> DecideAsync(
-        string callId, string nominationId, DecisionRequest? request, NominationStore store, PeopleStore people, NominationEmails emails, IEmailSender email, IAuditLog audit, TimeProvider time, ClaimsPrincipal user, HttpContext context, CancellationToken cancellationToken)
+        string callId, string nominationId, DecisionRequest? request, NominationStore store, PeopleStore people, NominationEmails emails, IEmailSender email, IAuditLog audit, DurableTaskClient durable, IOptions<NominationOptions> options, TimeProvider time, ClaimsPrincipal user, HttpContext context, CancellationToken cancellationToken)
     {
         var call = await store.GetCallAsync(callId, cancellationToken);
         var nomination = await store.GetNominationAsync(callId, nominationId, cancellationToken);
@@ -255,6 +255,11 @@ public static class NominationsApi
         }
 
         await audit.RecordAsync(new AuditRecord(NominationRecord, $"{callId}/{nominationId}", "decided", before, nomination.ToAudit()), cancellationToken);
+        if (request.Decision == NominationStatus.Selected)
+        {
+            await TradeApi.StartProjectAsync(nomination, user.PersonId() ?? "", store, durable, options.Value, time, cancellationToken);
+        }
+
         if (await people.GetAsync(nomination.SubmitterId, cancellationToken) is { } submitter)
         {
             var comments = call.ShareComments

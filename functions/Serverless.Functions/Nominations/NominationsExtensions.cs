@@ -16,13 +16,20 @@ public static class NominationsExtensions
         builder.Services.AddSingleton<ReviewLinks>();
         builder.Services.AddSingleton<NominationEmails>();
         builder.Services.AddSingleton<ReviewMailer>();
+        builder.Services.AddSingleton<TradeTracker>();
         builder.Services.AddHostedService<NominationDemoData>();
         builder.Services.AddDurableTask(registry => registry
             .AddOrchestrator<NominationReviewOrchestrator>()
             .AddActivity<AssignNominationReviewers>()
             .AddActivity<SendNominationReviewReminders>()
             .AddActivity<ReplaceSilentReviewers>()
-            .AddActivity<CompleteNominationReview>());
+            .AddActivity<CompleteNominationReview>()
+            .AddOrchestrator<TradeProjectOrchestrator>()
+            .AddActivity<StartTradeStage>()
+            .AddActivity<RequestProgressReport>()
+            .AddActivity<SendProgressReportReminder>()
+            .AddActivity<MarkProgressReportOverdue>()
+            .AddActivity<RequestStageGate>());
         return builder;
     }
 
@@ -30,6 +37,7 @@ public static class NominationsExtensions
     {
         app.MapNominationsAdminApi();
         app.MapNominationReviewApi();
+        app.MapTradeApi();
         return app;
     }
 }
