@@ -110,6 +110,67 @@ public sealed partial class NominationsTests(PortalFixture portal)
         Assert.True(failures.Count == 0, string.Join("\n\n", failures));
     }
 
+    [Fact]
+    public async Task TradePages_BoardReportAndGate_ActOnlyFromTheFormsAndHaveNoAxeViolations()
+    {
+        var unique = Guid.NewGuid().ToString("N")[..8];
+        var services = portal.Services;
+        var projectId = "trade-" + unique;
+        var now = DateTimeOffset.UtcNow;
+        await services.GetRequiredService<NominationStore>().AddAsync(
+            new ProjectEntity
+            {
+                RowKey = projectId,
+                CallId = "call-" + unique,
+                NominationId = projectId,
+                Title = "Adaptive traffic signals " + unique,
+                OrganisationId = "rta-" + unique,
+                TeamLeadId = "lead-" + unique,
+                GateApproverId = "approver-" + unique,
+                Stage = 1,
+                StageStartedAt = now,
+                ReportIndex = 0,
+                ReportDue = now.AddDays(10),
+                GatePending = true,
+                Deliverables = JsonSerializer.Serialize(TradeStages.DefaultDeliverables),
+                CreatedAt = now,
+                UpdatedAt = now,
+            },
+            default);
+        var tokens = services.GetRequiredService<Serverless.Functions.Platform.Security.ActionTokens>();
+        var reportToken = await tokens.IssueAsync(TradeTracker.ReportPurpose, TradeTracker.ReportSubject(projectId, 1, 0), TimeSpan.FromHours(1), default);
+        var gateToken = await tokens.IssueAsync(TradeTracker.GatePurpose, TradeTracker.GateSubject(projectId, 1), TimeSpan.FromHours(1), default);
+        var failures = new List<string>();
+
+        await using var admin = await portal.Browser.NewPageAsync(locale: "en-GB");
+        await PortalSignIn.SignInAsAdminAsync(portal, admin, "en");
+        await admin.GotoAsync(portal.BaseUrl + "/nominations/projects");
+        await admin.WaitForTextAsync("Adaptive traffic signals " + unique);
+        await Axe(admin, "projects board", failures);
+
+        await using var lead = await portal.Browser.NewPageAsync(locale: "en-GB");
+        await lead.GotoAsync(portal.BaseUrl + $"/nominations/report#token={reportToken}");
+        await lead.WaitForAsync(Target.Css("#report-summary"));
+        await Axe(lead, "report form", failures);
+        await lead.ClickAsync(Target.ByRole("button", "Send the report"));
+        await lead.WaitForAsync(Target.Css("#report-summary-error"));
+        await lead.FillAsync(Target.Css("#report-summary"), "Benchmarking visits to two cities done.");
+        await lead.ClickAsync(Target.Css("#report-health-on-track"));
+        await lead.ClickAsync(Target.ByRole("button", "Send the report"));
+        await lead.WaitForAsync(Target.Css("#report-done"));
+
+        await lead.GotoAsync(portal.BaseUrl + "/");
+        await lead.GotoAsync(portal.BaseUrl + $"/nominations/gate#token={gateToken}");
+        await lead.WaitForAsync(Target.Css("#gate-decision-approve"));
+        Assert.Contains("Benchmarking visits to two cities done.", await lead.TextAsync(Target.Css("main")), StringComparison.Ordinal);
+        await Axe(lead, "gate page", failures);
+        await lead.ClickAsync(Target.Css("#gate-decision-approve"));
+        await lead.ClickAsync(Target.ByRole("button", "Confirm the decision"));
+        await lead.WaitForAsync(Target.Css("#gate-done"));
+
+        Assert.True(failures.Count == 0, string.Join("\n\n", failures));
+    }
+
     private static async Task Axe(BrowserPage page, string name, List<string> failures)
     {
         var violations = await page.AxeAsync();

@@ -168,7 +168,7 @@ public static class TradeApi
             },
             cancellationToken);
         await audit.RecordAsync(new AuditRecord("trade-project", project.Id, "report-submitted", After: new { stage = TradeStages.Name(stage), index, report.Health, report.ReadyForGate, report.Summary }) { Actor = "person:" + project.TeamLeadId }, cancellationToken);
-        await durable.RaiseEventAsync(TradeProjectOrchestrator.InstanceIdFor(project.Id), TradeProjectOrchestrator.ReportEventName, new ReportEvent(stage, index, report.ReadyForGate), cancellationToken);
+        await WakeAsync(durable, project.Id, TradeProjectOrchestrator.ReportEventName, new ReportEvent(stage, index, report.ReadyForGate), cancellationToken);
         return TypedResults.Ok(await ReportPageAsync(project, stage, true, people, cancellationToken));
     }
 
@@ -224,8 +224,20 @@ public static class TradeApi
         }
 
         await audit.RecordAsync(new AuditRecord("trade-project", project.Id, approved ? "gate-approved" : "gate-rejected", After: new { stage = TradeStages.Name(stage), comment = request.Comment?.Trim() }) { Actor = "person:" + project.GateApproverId }, cancellationToken);
-        await durable.RaiseEventAsync(TradeProjectOrchestrator.InstanceIdFor(project.Id), TradeProjectOrchestrator.GateEventName, approved, cancellationToken);
+        await WakeAsync(durable, project.Id, TradeProjectOrchestrator.GateEventName, approved, cancellationToken);
         return TypedResults.Ok(await GatePageAsync((await tracker.GetAsync(project.Id, cancellationToken))!, stage, store, people, cancellationToken));
+    }
+
+    private static async Task WakeAsync(DurableTaskClient durable, string projectId, string eventName, object payload, CancellationToken ct)
+    {
+        try
+        {
+            await durable.RaiseEventAsync(TradeProjectOrchestrator.InstanceIdFor(projectId), eventName, payload, ct);
+        }
+        catch (OrchestrationNotFoundException)
+        {
+            // A project written without its tracking running (demo data): the record is what counts.
+        }
     }
 
     private static bool CloseGate(ProjectEntity project, int stage)

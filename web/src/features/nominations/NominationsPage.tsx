@@ -6,7 +6,7 @@ import { useI18n } from '../../i18n/I18nProvider';
 import { Link } from '../../router/router';
 import { useSession } from '../../session/SessionProvider';
 import { PageHeading } from '../../shell/PageHeading';
-import { boardPath, listCalls, listMine, newNominationPath, nominationPath, textIn, type Call, type Nomination } from './api';
+import { boardPath, listCalls, listMine, newNominationPath, nominationPath, projectsPath, textIn, type Call, type Nomination } from './api';
 import { nominationLabel, nominationTone } from './labels';
 import './nominations.css';
 
@@ -57,6 +57,11 @@ export function NominationsPage() {
         <div class="notice notice--error" role="alert">
           <p>{load.message}</p>
         </div>
+      )}
+      {staff && (
+        <p>
+          <Link href={projectsPath}>{t('nom.trade.title')}</Link>
+        </p>
       )}
       <section aria-labelledby="nom-calls-heading">
         <h2 id="nom-calls-heading">{t('nom.list.calls')}</h2>

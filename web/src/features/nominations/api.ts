@@ -221,3 +221,54 @@ export function verdictFromLocation(location: Pick<Location, 'hash'> = window.lo
 export function formatScore(score: number | null, formatNumber: (n: number, options?: Intl.NumberFormatOptions) => string): string {
   return score === null ? '–' : formatNumber(score, { maximumFractionDigits: 1 });
 }
+
+export const projectsPath = '/nominations/projects';
+export const reportPath = '/nominations/report';
+export const gatePath = '/nominations/gate';
+export const tradeStages = ['terms-of-reference', 'research', 'acquire', 'deploy', 'evaluate', 'completed'] as const;
+export type TradeStage = (typeof tradeStages)[number];
+export type ProjectHealth = 'on-track' | 'at-risk' | 'overdue' | 'completed';
+
+export interface Project {
+  id: string;
+  callId: string;
+  title: string;
+  organisationName: string;
+  stage: number;
+  stageName: TradeStage;
+  health: ProjectHealth;
+  reportOverdue: boolean;
+  reportDue: string | null;
+  lastReportAt: string | null;
+  gatePending: boolean;
+  deliverables: string[];
+}
+
+export interface ReportForm {
+  projectTitle: string;
+  stage: number;
+  stageName: TradeStage;
+  deliverables: string[];
+  due: string | null;
+  submitted: boolean;
+  language: string;
+}
+
+export interface GateForm {
+  projectTitle: string;
+  stage: number;
+  stageName: TradeStage;
+  deliverables: string[];
+  lastSummary: string | null;
+  lastRisks: string | null;
+  lastHealth: ProjectHealth | null;
+  pending: boolean;
+  language: string;
+}
+
+export const listProjects = () => send<Project[]>('GET', '/api/nominations/projects');
+export const getReportForm = (token: string) => sendWithToken<ReportForm>('GET', '/api/nominations/report', token);
+export const sendReport = (token: string, body: { summary: string; risks: string; health: string | null; readyForGate: boolean }) =>
+  sendWithToken<ReportForm>('POST', '/api/nominations/report', token, body);
+export const getGate = (token: string) => sendWithToken<GateForm>('GET', '/api/nominations/gate', token);
+export const decideGate = (token: string, body: { decision: string | null; comment: string }) => sendWithToken<GateForm>('POST', '/api/nominations/gate', token, body);

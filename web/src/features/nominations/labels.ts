@@ -35,6 +35,8 @@ const knownProblems = [
   'nom_review_closed',
   'nom_review_deadline_passed',
   'nom_decided',
+  'nom_report_closed',
+  'nom_gate_closed',
   'changed',
   'rate_limited',
 ];

@@ -1,11 +1,12 @@
 import type { ComponentType } from 'preact';
 import type { MessageKey } from '../../i18n/catalogue';
 import { usePath } from '../../router/router';
-import { callsBasePath, reviewPath } from './api';
+import { callsBasePath, gatePath, projectsPath, reportPath, reviewPath } from './api';
 import { BoardPage } from './BoardPage';
 import { NominationFormPage } from './NominationFormPage';
 import { staffRoles } from './NominationsPage';
 import { ReviewPage } from './ReviewPage';
+import { GatePage, ProjectsPage, ReportPage } from './TradePages';
 
 /** A page of the nominations track with a parameter in its path, reached from links rather than the navigation. */
 export interface NominationsPatternRoute {
@@ -54,4 +55,7 @@ export const nominationsPatternRoutes: readonly NominationsPatternRoute[] = [
   { matches: (path) => path === reviewPath, titleKey: 'nom.review.title', page: ReviewPage },
   { matches: isForm, titleKey: 'nom.form.title', page: FormRoute, roles: signedIn },
   { matches: isBoard, titleKey: 'nom.board.title', page: BoardRoute, roles: staffRoles },
+  { matches: (path) => path === projectsPath, titleKey: 'nom.trade.title', page: ProjectsPage, roles: staffRoles },
+  { matches: (path) => path === reportPath, titleKey: 'nom.trade.reportTitle', page: ReportPage },
+  { matches: (path) => path === gatePath, titleKey: 'nom.trade.gateTitle', page: GatePage },
 ];
