@@ -120,7 +120,7 @@ public sealed class NominationDemoData(
         {
             var reviews = scores.Select(s => (IReadOnlyDictionary<string, int>)new Dictionary<string, int> { ["clarity"] = s[0], ["impact"] = s[1], ["feasibility"] = s[2] }).ToList();
             var result = ReviewScoring.Compute(reviews, Criteria, 5, false, nominationOptions.Value.DisagreementShare);
-            await AddNominationAsync(PastCallId, id, org, person, NominationStatus.Reviewed, title, "Goals as presented to the panel.", "Impact as presented to the panel.", "Plan as presented to the panel.", "Project team", result, now, cancellationToken);
+            await AddNominationAsync(PastCallId, id, org, person, id == "rta-smart-signals" ? NominationStatus.Selected : NominationStatus.Reviewed, title, "Goals as presented to the panel.", "Impact as presented to the panel.", "Plan as presented to the panel.", "Project team", result, now, cancellationToken);
             for (var i = 0; i < reviews.Count; i++)
             {
                 await store.TryAddAsync(
@@ -141,6 +141,37 @@ public sealed class NominationDemoData(
                     },
                     cancellationToken);
             }
+        }
+
+        await AddProjectAsync(now, cancellationToken);
+    }
+
+    /// <summary>The pilot round's winner, selected and in its second TRADE stage, so the projects board has a row.</summary>
+    private async Task AddProjectAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var project = new ProjectEntity
+        {
+            RowKey = "rta-smart-signals",
+            CallId = PastCallId,
+            NominationId = "rta-smart-signals",
+            Title = "Adaptive traffic signals at school zones",
+            OrganisationId = "ae-dubai-rta",
+            TeamLeadId = "demo-ae-07",
+            Team = "Priya Nair (lead), Omar Al Suwaidi",
+            GateApproverId = "demo-ae-01",
+            Stage = 1,
+            StageStartedAt = now.AddDays(-20),
+            Deliverables = NominationJson.Write(TradeStages.DefaultDeliverables),
+            ReportIndex = 0,
+            ReportDue = now.AddDays(-2),
+            ReportOverdue = true,
+            LastReportAt = now.AddDays(-32),
+            CreatedAt = now.AddDays(-55),
+            UpdatedAt = now,
+        };
+        if (await store.TryAddAsync(project, cancellationToken))
+        {
+            await audit.RecordAsync(new AuditRecord("trade-project", project.Id, "created", After: new { project.Title, stage = TradeStages.Name(project.Stage) }) { Actor = Actor }, cancellationToken);
         }
     }
 

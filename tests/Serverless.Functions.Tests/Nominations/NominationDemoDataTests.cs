@@ -24,6 +24,7 @@ public sealed class NominationDemoDataTests(StackFixture stack)
         var open = await coordinator.GetFromJsonAsync<JsonElement>($"/api/nominations/calls/{NominationDemoData.OpenCallId}");
         var openBoard = await coordinator.GetFromJsonAsync<JsonElement>($"/api/nominations/calls/{NominationDemoData.OpenCallId}/board");
         var pastBoard = await coordinator.GetFromJsonAsync<JsonElement>($"/api/nominations/calls/{NominationDemoData.PastCallId}/board");
+        var project = (await coordinator.GetFromJsonAsync<JsonElement>("/api/nominations/projects")).EnumerateArray().Single(p => p.GetProperty("id").GetString() == "rta-smart-signals");
 
         Assert.True(open.GetProperty("isOpen").GetBoolean());
         Assert.Equal(["clarity", "impact", "feasibility"], open.GetProperty("criteria").EnumerateArray().Select(c => c.GetProperty("id").GetString()));
@@ -34,5 +35,7 @@ public sealed class NominationDemoDataTests(StackFixture stack)
         Assert.Equal(["rta-smart-signals", "police-community-app", "moe-digital-enrolment"], past.Select(e => e.GetProperty("nominationId").GetString()));
         Assert.Equal([false, true, false], past.Select(e => e.GetProperty("disagreement").GetBoolean()));
         Assert.All(past, e => Assert.Equal(3, e.GetProperty("reviewCount").GetInt32()));
+        Assert.Equal("selected", past[0].GetProperty("status").GetString());
+        Assert.Equal(("research", "overdue"), (project.GetProperty("stageName").GetString(), project.GetProperty("health").GetString()));
     }
 }
