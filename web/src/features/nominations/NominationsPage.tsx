@@ -6,7 +6,7 @@ import { useI18n } from '../../i18n/I18nProvider';
 import { Link } from '../../router/router';
 import { useSession } from '../../session/SessionProvider';
 import { PageHeading } from '../../shell/PageHeading';
-import { boardPath, listCalls, listMine, newNominationPath, nominationPath, projectsPath, textIn, type Call, type Nomination } from './api';
+import { boardPath, listCalls, listMine, newCallPath, newNominationPath, nominationPath, projectsPath, textIn, type Call, type Nomination } from './api';
 import { nominationLabel, nominationTone } from './labels';
 import './nominations.css';
 
@@ -20,6 +20,7 @@ export function NominationsPage() {
   const session = useSession();
   const signedIn = session.hasRole('member', 'admin', 'coordinator', 'reviewer');
   const staff = session.hasRole(...staffRoles);
+  const admin = session.hasRole('admin');
   const [load, setLoad] = useState<Load>({ kind: 'loading' });
 
   useEffect(() => {
@@ -59,9 +60,16 @@ export function NominationsPage() {
         </div>
       )}
       {staff && (
-        <p>
-          <Link href={projectsPath}>{t('nom.trade.title')}</Link>
-        </p>
+        <div class="button-row">
+          {admin && (
+            <Link href={newCallPath} class="button">
+              {t('nom.call.new')}
+            </Link>
+          )}
+          <Link href={projectsPath} class="button button--secondary">
+            {t('nom.trade.title')}
+          </Link>
+        </div>
       )}
       <section aria-labelledby="nom-calls-heading">
         <h2 id="nom-calls-heading">{t('nom.list.calls')}</h2>

@@ -272,3 +272,54 @@ export const sendReport = (token: string, body: { summary: string; risks: string
   sendWithToken<ReportForm>('POST', '/api/nominations/report', token, body);
 export const getGate = (token: string) => sendWithToken<GateForm>('GET', '/api/nominations/gate', token);
 export const decideGate = (token: string, body: { decision: string | null; comment: string }) => sendWithToken<GateForm>('POST', '/api/nominations/gate', token, body);
+
+export const newCallPath = '/nominations/calls/new';
+
+export interface CallRequest {
+  titles: Texts;
+  descriptions: Texts;
+  opensAt: string | null;
+  closesAt: string | null;
+  reviewDeadline: string | null;
+  criteria: { id: string; labels: Texts; weight: number | null }[];
+  scaleMax: number | null;
+  passFail: boolean;
+  reviewers: string[];
+  reviewsPerNomination: number | null;
+  threshold: number | null;
+  shareComments: boolean;
+}
+
+export interface PanelCandidate {
+  id: string;
+  name: string;
+  email: string;
+  organisationId: string | null;
+}
+
+export const createCall = (body: CallRequest) => send<Call>('POST', '/api/nominations/calls', { json: body });
+
+/** People with the reviewer role, for the panel (the registry pages through at most 100 at a time). */
+export async function listReviewers(): Promise<PanelCandidate[]> {
+  const all: PanelCandidate[] = [];
+  for (let page = 1; page <= 20; page++) {
+    const result = await send<{ items: PanelCandidate[]; total: number }>('GET', `/api/registry/people?page=${page}&pageSize=100&sort=name&role=reviewer`);
+    all.push(...result.items);
+    if (all.length >= result.total || result.items.length === 0) break;
+  }
+  return all;
+}
+
+/** A datetime-local value read as the browser's local time, as an ISO instant; null when empty or unreadable. */
+export function localToIso(value: string): string | null {
+  if (!value) return null;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
+
+/** A number field's value, or null when it is empty or not a number (the server names the field). */
+export function numberOrNull(value: string): number | null {
+  if (value.trim() === '') return null;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : null;
+}

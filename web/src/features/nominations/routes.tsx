@@ -1,8 +1,9 @@
 import type { ComponentType } from 'preact';
 import type { MessageKey } from '../../i18n/catalogue';
 import { usePath } from '../../router/router';
-import { callsBasePath, gatePath, projectsPath, reportPath, reviewPath } from './api';
+import { callsBasePath, gatePath, newCallPath, projectsPath, reportPath, reviewPath } from './api';
 import { BoardPage } from './BoardPage';
+import { CallFormPage } from './CallFormPage';
 import { NominationFormPage } from './NominationFormPage';
 import { staffRoles } from './NominationsPage';
 import { ReviewPage } from './ReviewPage';
@@ -53,6 +54,7 @@ function BoardRoute() {
 
 export const nominationsPatternRoutes: readonly NominationsPatternRoute[] = [
   { matches: (path) => path === reviewPath, titleKey: 'nom.review.title', page: ReviewPage },
+  { matches: (path) => path === newCallPath, titleKey: 'nom.call.title', page: CallFormPage, roles: ['admin'] },
   { matches: isForm, titleKey: 'nom.form.title', page: FormRoute, roles: signedIn },
   { matches: isBoard, titleKey: 'nom.board.title', page: BoardRoute, roles: staffRoles },
   { matches: (path) => path === projectsPath, titleKey: 'nom.trade.title', page: ProjectsPage, roles: staffRoles },
