@@ -108,6 +108,11 @@ public sealed class NominationStore(StorageClients storage)
         {
             throw new WriteConflictException($"{entity.PartitionKey}/{entity.RowKey} changed at the same time.", ex);
         }
+        catch (RequestFailedException ex) when (ex.Status == StatusCodes.Status400BadRequest && ex.ErrorCode == "InvalidInput")
+        {
+            // A malformed If-Match from a client matches no version of the row.
+            throw new WriteConflictException($"{entity.PartitionKey}/{entity.RowKey}: the ETag sent is not one of this record.", ex);
+        }
     }
 
     public Task<List<T>> ListAsync<T>(string partition, CancellationToken cancellationToken)

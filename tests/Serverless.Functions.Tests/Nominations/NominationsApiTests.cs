@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Serverless.Functions.Nominations;
+using Serverless.Functions.Platform.Security;
 using Serverless.Functions.Tests.Identity;
 
 namespace Serverless.Functions.Tests.Nominations;
@@ -179,6 +180,60 @@ public sealed class NominationsApiTests(StackFixture stack)
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Equal("nom_no_organisation", (await response.ProblemAsync()).GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task BadBodies_MalformedOrWrongTypes_Return400NeverA500()
+    {
+        await using var factory = NominationTestHost.Create(stack);
+        using var admin = await factory.SignedInAsAsync("admin");
+        var callId = await NominationTestHost.CreateCallAsync(admin, NominationTestHost.CallBody([]));
+        var (_, _, nominator) = await NominationTestHost.NominatorAsync(factory);
+        using var client = await factory.ClientAsync();
+
+        using var malformed = await nominator.PostAsync($"/api/nominations/calls/{callId}/nominations", new StringContent("{\"title\": ", Encoding.UTF8, "application/json"));
+        using var wrongType = await nominator.PostAsync($"/api/nominations/calls/{callId}/nominations", new StringContent("{\"title\": 42, \"submit\": \"yes\"}", Encoding.UTF8, "application/json"));
+        using var badCall = await admin.PostAsync("/api/nominations/calls", new StringContent("{\"criteria\": [null], \"reviewers\": [\"a|b\"], \"declaredConflicts\": {\"x\": null}}", Encoding.UTF8, "application/json"));
+        using var badDecision = await admin.PostAsync($"/api/nominations/calls/{callId}/nominations/nope/decision", new StringContent("[]", Encoding.UTF8, "application/json"));
+        using var reviewRequest = NominationTestHost.WithToken(HttpMethod.Post, "/api/nominations/review", SecureToken.Create());
+        reviewRequest.Content = new StringContent("{\"scores\": {\"clarity\": \"five\"}}", Encoding.UTF8, "application/json");
+        using var badReview = await client.SendAsync(reviewRequest);
+        using var badKey = await nominator.GetAsync($"/api/nominations/calls/{callId}/nominations/a%7Cb");
+
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, wrongType.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, badCall.StatusCode);
+        Assert.Contains("criteria[0]", (await badCall.ProblemAsync()).GetProperty("errors").EnumerateObject().Select(p => p.Name));
+        Assert.True(badDecision.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.NotFound, badDecision.StatusCode.ToString());
+        Assert.True(badReview.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.NotFound, badReview.StatusCode.ToString());
+        Assert.Equal(HttpStatusCode.NotFound, badKey.StatusCode);
+        Assert.Empty((await nominator.GetFromJsonAsync<JsonElement>("/api/nominations/mine")).EnumerateArray());
+    }
+
+    [Fact]
+    public async Task UpdateCall_StaleOrMalformedETag_Returns412AndKeepsTheCall()
+    {
+        await using var factory = NominationTestHost.Create(stack);
+        using var admin = await factory.SignedInAsAsync("admin");
+        var callId = await NominationTestHost.CreateCallAsync(admin, NominationTestHost.CallBody([]));
+        using var read = await admin.GetAsync($"/api/nominations/calls/{callId}");
+        var etag = read.Headers.ETag!.ToString();
+
+        using var first = new HttpRequestMessage(HttpMethod.Put, $"/api/nominations/calls/{callId}") { Content = JsonContent.Create(NominationTestHost.CallBody([], perNomination: 4)) };
+        first.Headers.TryAddWithoutValidation("If-Match", etag);
+        using var updated = await admin.SendAsync(first);
+        using var second = new HttpRequestMessage(HttpMethod.Put, $"/api/nominations/calls/{callId}") { Content = JsonContent.Create(NominationTestHost.CallBody([], perNomination: 7)) };
+        second.Headers.TryAddWithoutValidation("If-Match", etag);
+        using var stale = await admin.SendAsync(second);
+        using var third = new HttpRequestMessage(HttpMethod.Put, $"/api/nominations/calls/{callId}") { Content = JsonContent.Create(NominationTestHost.CallBody([], perNomination: 8)) };
+        third.Headers.TryAddWithoutValidation("If-Match", "\"not-an-etag\"");
+        using var garbage = await admin.SendAsync(third);
+        var call = await admin.GetFromJsonAsync<JsonElement>($"/api/nominations/calls/{callId}");
+
+        Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
+        Assert.Equal(HttpStatusCode.PreconditionFailed, stale.StatusCode);
+        Assert.Equal(HttpStatusCode.PreconditionFailed, garbage.StatusCode);
+        Assert.Equal(4, call.GetProperty("reviewsPerNomination").GetInt32());
     }
 
     private static ByteArrayContent Bytes(int length) => new(Encoding.ASCII.GetBytes(new string('a', length)));
