@@ -31,8 +31,11 @@ public sealed class SelectionTests(StackFixture stack)
         using var selected = await admin.PostAsJsonAsync($"/api/nominations/calls/{callId}/nominations/{strong}/decision", new { decision = "selected" });
         using var rejected = await admin.PostAsJsonAsync($"/api/nominations/calls/{callId}/nominations/{weak}/decision", new { decision = "rejected" });
         using var twice = await admin.PostAsJsonAsync($"/api/nominations/calls/{callId}/nominations/{weak}/decision", new { decision = "selected" });
-        var strongMail = await stack.Mail.WaitForMessagesToAsync(strongPerson.Email, 2, TimeSpan.FromSeconds(20));
+        // The selected team lead also gets the first TRADE progress-report request, in any order.
+        var strongMail = await stack.Mail.WaitForMessagesToAsync(strongPerson.Email, 3, TimeSpan.FromSeconds(20));
         var weakMail = await stack.Mail.WaitForMessagesToAsync(weakPerson.Email, 2, TimeSpan.FromSeconds(20));
+        var strongDecision = strongMail.Where(m => m.GetProperty("subject").GetString()!.StartsWith("Your nomination", StringComparison.Ordinal)).ToList();
+        var weakDecision = weakMail.Where(m => m.GetProperty("subject").GetString()!.StartsWith("Decision on", StringComparison.Ordinal)).ToList();
 
         Assert.Equal([strong, weak], board.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("nominationId").GetString()));
         Assert.Equal([1, 2], board.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("rank").GetInt32()));
@@ -42,12 +45,14 @@ public sealed class SelectionTests(StackFixture stack)
         Assert.Equal("selected", (await selected.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
         Assert.Equal("rejected", (await rejected.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
         Assert.Equal("nom_decided", (await twice.ProblemAsync()).GetProperty("code").GetString());
-        Assert.Equal(2, strongMail.Count);
-        Assert.Equal("Your nomination was selected: One-stop shop for building permits", strongMail[1].GetProperty("subject").GetString());
-        Assert.Contains("A model for other municipalities.", strongMail[1].GetProperty("text").GetString(), StringComparison.Ordinal);
-        Assert.Equal("Decision on your nomination: Shared printer inventory", weakMail[1].GetProperty("subject").GetString());
-        Assert.Contains("Too small in scope.", weakMail[1].GetProperty("text").GetString(), StringComparison.Ordinal);
-        Assert.DoesNotContain("municipalities", weakMail[1].GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Equal(3, strongMail.Count);
+        Assert.Equal(2, weakMail.Count);
+        Assert.Equal("Your nomination was selected: One-stop shop for building permits", Assert.Single(strongDecision).GetProperty("subject").GetString());
+        Assert.Contains("A model for other municipalities.", strongDecision[0].GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Contains(strongMail, m => m.GetProperty("subject").GetString()!.StartsWith("Progress report for", StringComparison.Ordinal));
+        Assert.Equal("Decision on your nomination: Shared printer inventory", Assert.Single(weakDecision).GetProperty("subject").GetString());
+        Assert.Contains("Too small in scope.", weakDecision[0].GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("municipalities", weakDecision[0].GetProperty("text").GetString(), StringComparison.Ordinal);
     }
 
     /// <summary>A finished review written directly (the orchestration is tested in ReviewTests).</summary>
