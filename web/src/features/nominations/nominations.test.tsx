@@ -2,7 +2,9 @@ import { fireEvent, screen, waitFor } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { jsonResponse, renderWithProviders } from '../../components/testing';
 import { verdictFromLocation, type ReviewPage as Page } from './api';
+import { CallFormPage } from './CallFormPage';
 import { ReviewPage } from './ReviewPage';
+import { ReportPage } from './TradePages';
 import { callParts } from './routes';
 
 afterEach(() => {
@@ -108,5 +110,61 @@ describe('ReviewPage', () => {
     const reject = (await screen.findByLabelText('Reject')) as HTMLInputElement;
     expect(reject.checked).toBe(true);
     expect(methods).not.toContain('POST');
+  });
+});
+
+describe('ReportPage', () => {
+  it('names the missing fields, then records the report with the token', async () => {
+    let posts = 0;
+    const form = { projectTitle: 'Adaptive traffic signals', stage: 1, stageName: 'research', deliverables: ['Site visits held'], due: '2031-03-01T12:00:00Z', submitted: false, language: 'en' };
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string, init: RequestInit = {}) => {
+        if (url === '/api/auth/antiforgery') return jsonResponse(200, { token: 'af' });
+        if (init.method === 'POST') {
+          posts++;
+          return posts === 1
+            ? jsonResponse(400, { title: 'Bad', errors: { summary: ['Describe the progress since the last report.'], health: ['Say whether the project is on track or at risk.'] } }, 'application/problem+json')
+            : jsonResponse(200, { ...form, submitted: true });
+        }
+        return jsonResponse(200, form);
+      }),
+    );
+    window.location.hash = `#token=${token}`;
+    renderWithProviders(<ReportPage />);
+    expect(await screen.findByText('Site visits held')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Send the report' }));
+    expect((await screen.findAllByText('Say whether the project is on track or at risk.')).length).toBeGreaterThan(0);
+    fireEvent.input(screen.getByLabelText(/Progress since the last report/), { target: { value: 'Visits done.' } });
+    fireEvent.click(screen.getByLabelText('On track'));
+    fireEvent.click(screen.getByRole('button', { name: 'Send the report' }));
+    await waitFor(() => expect(screen.getByText('Thank you. The report is recorded.')).toBeTruthy());
+  });
+});
+
+describe('CallFormPage', () => {
+  it('offers the reviewers as the panel and puts a criterion error beside its field', async () => {
+    const sent: unknown[] = [];
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string, init: RequestInit = {}) => {
+        if (url === '/api/auth/antiforgery') return jsonResponse(200, { token: 'af' });
+        if (url.startsWith('/api/registry/people')) return jsonResponse(200, { items: [{ id: 'r1', name: 'Sarah Thompson', email: 'sarah@example.gov', organisationId: null }], total: 1 });
+        sent.push(JSON.parse(init.body as string));
+        return jsonResponse(400, { title: 'Bad', errors: { 'criteria[1].weight': ['The weight is a number above 0 and at most 100.'] } }, 'application/problem+json');
+      }),
+    );
+    renderWithProviders(<CallFormPage />);
+    fireEvent.click(await screen.findByLabelText(/Sarah Thompson/));
+    fireEvent.input(screen.getByLabelText('Weight of criterion 2'), { target: { value: '' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Create the call' }));
+    await waitFor(() => expect(screen.getByLabelText('Weight of criterion 2').getAttribute('aria-invalid')).toBe('true'));
+    const body = sent[0] as { reviewers: string[]; criteria: { id: string; weight: number | null }[] };
+    expect(body.reviewers).toEqual(['r1']);
+    expect(body.criteria.map((c) => [c.id, c.weight])).toEqual([
+      ['clarity', 2],
+      ['impact', null],
+      ['feasibility', 1],
+    ]);
   });
 });
