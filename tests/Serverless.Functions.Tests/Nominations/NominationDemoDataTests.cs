@@ -14,7 +14,8 @@ public sealed class NominationDemoDataTests(StackFixture stack)
     [Fact]
     public async Task Load_AfterTheDemoNetwork_CreatesTheExcellenceMakersCallsOnceWithARankedBoard()
     {
-        await using var factory = NominationTestHost.Create(stack);
+        // The same first admin as DemoDataTests, whichever of the two loads the shared network first.
+        await using var factory = NominationTestHost.Create(stack, null, ("Auth:FirstAdminEmail", "admin@innovation.localhost"));
         await factory.Services.GetRequiredService<DemoDataLoader>().LoadAsync(default);
         var demo = factory.Services.GetServices<IHostedService>().OfType<NominationDemoData>().Single();
 
