@@ -28,7 +28,7 @@ import { WorkshopsPage } from './features/workshops/WorkshopsPage';
 import { invitationPath, surveyPath } from './features/workshops/api';
 import { I18nProvider } from './i18n/I18nProvider';
 import type { Language, MessageKey } from './i18n/catalogue';
-import { usePath } from './router/router';
+import { usePath, type PatternRoute } from './router/router';
 import { signInCompletePath, signInPath, type Me } from './session/api';
 import { RequireRole } from './session/RequireRole';
 import { SessionProvider, useSession } from './session/SessionProvider';
@@ -38,13 +38,6 @@ interface Route extends NavItem {
   titleKey: MessageKey;
   page: ComponentType;
   /** Only people with one of these roles see the link and the page. */
-  roles?: readonly string[];
-}
-
-interface PatternRoute {
-  matches: (path: string) => boolean;
-  titleKey: MessageKey;
-  page: ComponentType;
   roles?: readonly string[];
 }
 

@@ -509,8 +509,7 @@ public static class WorkshopsApi
 
     internal static string NewId() => Guid.NewGuid().ToString("N")[..12];
 
-    internal static Azure.ETag IfMatchOr(HttpContext context, Azure.ETag current) =>
-        context.Request.Headers.IfMatch.FirstOrDefault() is { Length: > 0 } sent && sent != "*" ? new Azure.ETag(sent) : current;
+    internal static Azure.ETag IfMatchOr(HttpContext context, Azure.ETag current) => RegistryExtensions.IfMatchOr(context, current);
 
     internal static ProblemHttpResult Changed(HttpContext context) =>
         CodedProblem.Create(context, StatusCodes.Status412PreconditionFailed, "changed", "The record changed since you read it; reload and try again.");

@@ -96,10 +96,14 @@ public sealed class WorkshopsApiTests(StackFixture stack)
         using var stale = new HttpRequestMessage(HttpMethod.Put, $"/api/workshops/series/{seriesId}/sessions/{sessionId}") { Content = JsonContent.Create(WorkshopTestHost.SessionBody(capacity: 30)) };
         stale.Headers.TryAddWithoutValidation("If-Match", "W/\"datetime'2000-01-01T00%3A00%3A00.0000000Z'\"");
         using var conflict = await admin.SendAsync(stale);
+        using var mistyped = new HttpRequestMessage(HttpMethod.Put, $"/api/workshops/series/{seriesId}/sessions/{sessionId}") { Content = JsonContent.Create(WorkshopTestHost.SessionBody(capacity: 30)) };
+        mistyped.Headers.TryAddWithoutValidation("If-Match", "not an etag");
+        using var malformed = await admin.SendAsync(mistyped);
         using var tooSmall = await admin.PutAsJsonAsync($"/api/workshops/series/{seriesId}/sessions/{sessionId}", WorkshopTestHost.SessionBody(capacity: 1));
         using var deleteRefused = await admin.DeleteAsync($"/api/workshops/series/{seriesId}/sessions/{sessionId}");
 
         Assert.Equal(HttpStatusCode.PreconditionFailed, conflict.StatusCode);
+        Assert.Equal(HttpStatusCode.PreconditionFailed, malformed.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, tooSmall.StatusCode);
         Assert.True((await tooSmall.ProblemAsync()).GetProperty("errors").TryGetProperty("capacity", out _));
         Assert.Equal(HttpStatusCode.Conflict, deleteRefused.StatusCode);

@@ -1,4 +1,5 @@
-import type { ComponentChildren, TargetedMouseEvent } from 'preact';
+import type { ComponentChildren, ComponentType, TargetedMouseEvent } from 'preact';
+import type { MessageKey } from '../i18n/catalogue';
 import { useEffect, useState } from 'preact/hooks';
 
 // A deliberately tiny history router: real URLs (/workshops), links that stay in the page, and
@@ -74,4 +75,13 @@ export function Link({ href, children, ...rest }: LinkProps) {
       {children}
     </a>
   );
+}
+
+/** A page with a parameter in its path, reached from links rather than the navigation. */
+export interface PatternRoute {
+  matches: (path: string) => boolean;
+  titleKey: MessageKey;
+  page: ComponentType;
+  /** Only people with one of these roles see the page; public pages behind emailed links leave it out. */
+  roles?: readonly string[];
 }

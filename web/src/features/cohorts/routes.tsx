@@ -1,6 +1,4 @@
-import type { ComponentType } from 'preact';
-import type { MessageKey } from '../../i18n/catalogue';
-import { usePath } from '../../router/router';
+import { usePath, type PatternRoute } from '../../router/router';
 import { cohortBasePath, newCohortPath, onboardingPath, proposalPath } from './api';
 import { ChallengesPage } from './ChallengesPage';
 import { CohortFormPage } from './CohortFormPage';
@@ -9,15 +7,6 @@ import { cohortRoles } from './CohortsPage';
 import { FishbonePage } from './FishbonePage';
 import { OnboardingPage } from './OnboardingPage';
 import { ProposalPage } from './ProposalPage';
-
-/** A page of the cohorts track with a parameter in its path, reached from links rather than the navigation. */
-export interface CohortsPatternRoute {
-  matches: (path: string) => boolean;
-  titleKey: MessageKey;
-  page: ComponentType;
-  /** Only people with one of these roles see the page; public pages behind emailed links leave it out. */
-  roles?: readonly string[];
-}
 
 function decode(part: string): string {
   try {
@@ -41,7 +30,7 @@ function NewCohortRoute() {
   return <CohortFormPage />;
 }
 
-export const cohortsPatternRoutes: readonly CohortsPatternRoute[] = [
+export const cohortsPatternRoutes: readonly PatternRoute[] = [
   { matches: (path) => path === newCohortPath, titleKey: 'cohort.new', page: NewCohortRoute, roles: cohortRoles },
   { matches: (path) => path.startsWith(`${cohortBasePath}/`) && path.length > cohortBasePath.length + 1, titleKey: 'cohort.heading', page: CohortRoutes, roles: cohortRoles },
   // Reached from emailed links; the token in the fragment is the only key.

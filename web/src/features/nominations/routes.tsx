@@ -1,6 +1,4 @@
-import type { ComponentType } from 'preact';
-import type { MessageKey } from '../../i18n/catalogue';
-import { usePath } from '../../router/router';
+import { usePath, type PatternRoute } from '../../router/router';
 import { callsBasePath, gatePath, newCallPath, projectsPath, reportPath, reviewPath } from './api';
 import { BoardPage } from './BoardPage';
 import { CallFormPage } from './CallFormPage';
@@ -8,15 +6,6 @@ import { NominationFormPage } from './NominationFormPage';
 import { staffRoles } from './NominationsPage';
 import { ReviewPage } from './ReviewPage';
 import { GatePage, ProjectsPage, ReportPage } from './TradePages';
-
-/** A page of the nominations track with a parameter in its path, reached from links rather than the navigation. */
-export interface NominationsPatternRoute {
-  matches: (path: string) => boolean;
-  titleKey: MessageKey;
-  page: ComponentType;
-  /** Only people with one of these roles see the page; public pages behind emailed links leave it out. */
-  roles?: readonly string[];
-}
 
 const signedIn = ['member', 'admin', 'coordinator', 'reviewer'] as const;
 
@@ -52,7 +41,7 @@ function BoardRoute() {
   return <BoardPage callId={callId} />;
 }
 
-export const nominationsPatternRoutes: readonly NominationsPatternRoute[] = [
+export const nominationsPatternRoutes: readonly PatternRoute[] = [
   { matches: (path) => path === reviewPath, titleKey: 'nom.review.title', page: ReviewPage },
   { matches: (path) => path === newCallPath, titleKey: 'nom.call.title', page: CallFormPage, roles: ['admin'] },
   { matches: isForm, titleKey: 'nom.form.title', page: FormRoute, roles: signedIn },
