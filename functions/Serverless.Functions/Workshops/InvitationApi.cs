@@ -155,7 +155,7 @@ public static class InvitationApi
     private static async Task<InvitationPage> PageAsync(InvitationContext c, WorkshopStore store, OrganisationStore organisations, TimeProvider time, CancellationToken cancellationToken, int? knownPosition = null)
     {
         var now = time.GetUtcNow();
-        var counters = (await store.ListCountersAsync(c.Series.Id, cancellationToken)).ToDictionary(x => x.SessionId);
+        var counters = (await store.GetCountersAsync(c.Series.Id, c.Sessions.Select(s => s.Id), cancellationToken)).ToDictionary(x => x.SessionId);
         var organisation = c.Person.OrganisationId is { } orgId ? await organisations.GetAsync(orgId, cancellationToken) : null;
         int? position = knownPosition;
         if (position is null && c.Registration is { Status: RegistrationStatus.Waitlisted } waiting)

@@ -114,7 +114,7 @@ public sealed class SeatAllocator(WorkshopStore store, ILogger<SeatAllocator> lo
         var remaining = new List<Pending>(batch);
         for (var attempt = 1; remaining.Count > 0; attempt++)
         {
-            var counters = (await store.ListCountersAsync(seriesId, CancellationToken.None)).ToDictionary(c => c.SessionId, StringComparer.Ordinal);
+            var counters = (await store.GetCountersAsync(seriesId, remaining.Select(p => p.Row.SessionId), CancellationToken.None)).ToDictionary(c => c.SessionId, StringComparer.Ordinal);
             var seen = new HashSet<string>(StringComparer.Ordinal);
             var decided = new List<(Pending Item, SeatOutcome Outcome)>();
             var touched = new Dictionary<string, SeatCounterEntity>(StringComparer.Ordinal);

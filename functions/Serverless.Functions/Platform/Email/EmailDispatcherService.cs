@@ -68,7 +68,14 @@ public sealed class EmailDispatcherService(
                 {
                     // Whatever the outcome, the row itself now carries the state; the sweep handles retries.
                     await dispatcher.DispatchAsync(message.MessageText, ct);
-                    await outbox.Queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct);
+                    try
+                    {
+                        await outbox.Queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct);
+                    }
+                    catch (RequestFailedException ex) when (ex.Status == StatusCodes.Status404NotFound)
+                    {
+                        // The nudge outlived its invisibility and was taken again (or deleted): harmless, the row holds the state.
+                    }
                 });
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
