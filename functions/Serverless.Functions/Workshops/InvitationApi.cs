@@ -32,7 +32,7 @@ public static class InvitationApi
     }
 
     public static async Task<Results<Ok<InvitationPage>, ProblemHttpResult>> GetAsync(
-        RegistrationService registrations, WorkshopStore store, OrganisationStore organisations, TimeProvider time, HttpContext context, CancellationToken cancellationToken)
+        RegistrationService registrations, WorkshopStore store, TimeProvider time, HttpContext context, CancellationToken cancellationToken)
     {
         var (invitation, failure) = await registrations.ResolveAsync(Token(context), cancellationToken);
         if (invitation is null)
@@ -41,28 +41,28 @@ public static class InvitationApi
         }
 
         context.Response.Headers.CacheControl = "no-store";
-        return TypedResults.Ok(await PageAsync(invitation, store, organisations, time, cancellationToken));
+        return TypedResults.Ok(await PageAsync(invitation, store, registrations, time, cancellationToken));
     }
 
     public static Task<Results<Created<InvitationPage>, Ok<InvitationPage>, ValidationProblem, ProblemHttpResult>> RegisterAsync(
-        RegisterRequest? request, RegistrationService registrations, WorkshopStore store, OrganisationStore organisations, TimeProvider time, HttpContext context, CancellationToken cancellationToken) =>
-        ActAsync(context, registrations, store, organisations, time, (c, ct) => registrations.RegisterAsync(c, request ?? new RegisterRequest(null, null, null), ct), cancellationToken);
+        RegisterRequest? request, RegistrationService registrations, WorkshopStore store, TimeProvider time, HttpContext context, CancellationToken cancellationToken) =>
+        ActAsync(context, registrations, store, time, (c, ct) => registrations.RegisterAsync(c, request ?? new RegisterRequest(null, null, null), ct), cancellationToken);
 
     public static Task<Results<Created<InvitationPage>, Ok<InvitationPage>, ValidationProblem, ProblemHttpResult>> ChangeAsync(
-        ChangeRequest? request, RegistrationService registrations, WorkshopStore store, OrganisationStore organisations, TimeProvider time, HttpContext context, CancellationToken cancellationToken) =>
-        ActAsync(context, registrations, store, organisations, time, (c, ct) => registrations.ChangeAsync(c, request ?? new ChangeRequest(null, null), ct), cancellationToken);
+        ChangeRequest? request, RegistrationService registrations, WorkshopStore store, TimeProvider time, HttpContext context, CancellationToken cancellationToken) =>
+        ActAsync(context, registrations, store, time, (c, ct) => registrations.ChangeAsync(c, request ?? new ChangeRequest(null, null), ct), cancellationToken);
 
     public static Task<Results<Created<InvitationPage>, Ok<InvitationPage>, ValidationProblem, ProblemHttpResult>> CancelAsync(
-        RegistrationService registrations, WorkshopStore store, OrganisationStore organisations, TimeProvider time, HttpContext context, CancellationToken cancellationToken) =>
-        ActAsync(context, registrations, store, organisations, time, registrations.CancelAsync, cancellationToken);
+        RegistrationService registrations, WorkshopStore store, TimeProvider time, HttpContext context, CancellationToken cancellationToken) =>
+        ActAsync(context, registrations, store, time, registrations.CancelAsync, cancellationToken);
 
     public static Task<Results<Created<InvitationPage>, Ok<InvitationPage>, ValidationProblem, ProblemHttpResult>> AcceptOfferAsync(
-        RegistrationService registrations, WorkshopStore store, OrganisationStore organisations, TimeProvider time, HttpContext context, CancellationToken cancellationToken) =>
-        ActAsync(context, registrations, store, organisations, time, registrations.AcceptOfferAsync, cancellationToken);
+        RegistrationService registrations, WorkshopStore store, TimeProvider time, HttpContext context, CancellationToken cancellationToken) =>
+        ActAsync(context, registrations, store, time, registrations.AcceptOfferAsync, cancellationToken);
 
     public static Task<Results<Created<InvitationPage>, Ok<InvitationPage>, ValidationProblem, ProblemHttpResult>> DeclineAsync(
-        RegistrationService registrations, WorkshopStore store, OrganisationStore organisations, TimeProvider time, HttpContext context, CancellationToken cancellationToken) =>
-        ActAsync(context, registrations, store, organisations, time, registrations.DeclineAsync, cancellationToken);
+        RegistrationService registrations, WorkshopStore store, TimeProvider time, HttpContext context, CancellationToken cancellationToken) =>
+        ActAsync(context, registrations, store, time, registrations.DeclineAsync, cancellationToken);
 
     public static async Task<Results<Ok<SurveyPage>, ProblemHttpResult>> GetSurveyAsync(InvitationLinks links, WorkshopStore store, PeopleStore people, HttpContext context, CancellationToken cancellationToken)
     {
@@ -121,7 +121,6 @@ public static class InvitationApi
         HttpContext context,
         RegistrationService registrations,
         WorkshopStore store,
-        OrganisationStore organisations,
         TimeProvider time,
         Func<InvitationContext, CancellationToken, Task<RegistrationResult>> action,
         CancellationToken cancellationToken)
@@ -143,20 +142,22 @@ public static class InvitationApi
             return CodedProblem.Create(context, result.Status, code);
         }
 
+        // A new registration's answer is recorded on the invitation in the background; the page shows it already.
+        var registered = result.Status == StatusCodes.Status201Created && result.Registration is { } r && RegistrationStatus.IsActive(r.Status);
         var after = invitation with
         {
             Registration = result.Registration ?? invitation.Registration,
-            Invitation = await store.GetInvitationAsync(invitation.Campaign.Id, invitation.Person.Id, cancellationToken) ?? invitation.Invitation,
+            Invitation = registered ? invitation.Invitation : await store.GetInvitationAsync(invitation.Campaign.Id, invitation.Person.Id, cancellationToken) ?? invitation.Invitation,
         };
-        var page = await PageAsync(after, store, organisations, time, cancellationToken, result.WaitlistPosition);
+        var page = await PageAsync(after, store, registrations, time, cancellationToken, result.WaitlistPosition, registered ? InvitationStatus.Registered : null);
         return result.Status == StatusCodes.Status201Created ? TypedResults.Created((string?)null, page) : TypedResults.Ok(page);
     }
 
-    private static async Task<InvitationPage> PageAsync(InvitationContext c, WorkshopStore store, OrganisationStore organisations, TimeProvider time, CancellationToken cancellationToken, int? knownPosition = null)
+    private static async Task<InvitationPage> PageAsync(InvitationContext c, WorkshopStore store, RegistrationService registrations, TimeProvider time, CancellationToken cancellationToken, int? knownPosition = null, string? invitationStatus = null)
     {
         var now = time.GetUtcNow();
         var counters = (await store.GetCountersAsync(c.Series.Id, c.Sessions.Select(s => s.Id), cancellationToken)).ToDictionary(x => x.SessionId);
-        var organisation = c.Person.OrganisationId is { } orgId ? await organisations.GetAsync(orgId, cancellationToken) : null;
+        var organisationName = await registrations.OrganisationNameAsync(c.Person.OrganisationId, c.Person.PreferredLanguage, cancellationToken);
         int? position = knownPosition;
         if (position is null && c.Registration is { Status: RegistrationStatus.Waitlisted } waiting)
         {
@@ -183,8 +184,8 @@ public static class InvitationApi
             c.Series.DescriptionMap,
             c.Series.QuestionList,
             sessions,
-            new PublicPerson(c.Person.Name, c.Person.Email, organisation?.NameIn(c.Person.PreferredLanguage)),
-            c.Invitation.Status,
+            new PublicPerson(c.Person.Name, c.Person.Email, organisationName),
+            invitationStatus ?? c.Invitation.Status,
             c.Campaign.Deadline,
             registration,
             c.Registration?.ConsentTextVersion ?? "");

@@ -40,6 +40,7 @@ public sealed class RegistrationService(
     SeatAllocator seats,
     RegistrationFollowUps followUps,
     PeopleStore people,
+    OrganisationStore organisations,
     InvitationLinks links,
     WorkshopEmails emails,
     IEmailSender email,
@@ -597,6 +598,18 @@ public sealed class RegistrationService(
             // The orchestration may have finished (an expired invitation, a lapsed offer); the record above is what counts.
             logger.LogInformation("Event {Event} for {InstanceId} not delivered: {Reason}", eventName, instanceId, ex.Message);
         }
+    }
+
+    /// <summary>An organisation's name in a language, cached briefly like the series (a burst of registrations shares a few organisations).</summary>
+    public async Task<string?> OrganisationNameAsync(string? organisationId, string language, CancellationToken cancellationToken)
+    {
+        if (organisationId is null)
+        {
+            return null;
+        }
+
+        var organisation = await CachedAsync("organisation|" + organisationId, () => organisations.GetAsync(organisationId, cancellationToken));
+        return organisation?.NameIn(language);
     }
 
     private async Task<T?> CachedAsync<T>(string key, Func<Task<T?>> load)
