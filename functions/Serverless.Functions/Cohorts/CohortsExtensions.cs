@@ -1,4 +1,5 @@
 using Serverless.Durable;
+using Serverless.Functions.Platform.Functions;
 
 namespace Serverless.Functions.Cohorts;
 
@@ -16,6 +17,8 @@ public static class CohortsExtensions
         builder.Services.AddSingleton<CohortEmails>();
         builder.Services.AddSingleton<CandidatePipeline>();
         builder.Services.AddHostedService<CohortDemoData>();
+        builder.Services.AddSingleton<IMaintenanceSweep, CohortOnboardingSweep>();
+        builder.Services.AddHostedService<MaintenanceSweepService>();
         builder.Services.AddDurableTask(registry => registry
             .AddOrchestrator<CohortOnboardingOrchestrator>()
             .AddOrchestrator<ParticipantOnboardingOrchestrator>()

@@ -16,6 +16,44 @@ namespace Serverless.Functions.Tests.Cohorts;
 public sealed class OnboardingTests(StackFixture stack, ITestOutputHelper output)
 {
     [Fact]
+    public async Task Onboarding_StartCutOffBeforeItsRoundWasScheduled_TheMaintenanceSweepSchedulesItOnce()
+    {
+        await using var factory = CohortTestHost.Create(stack);
+        using var admin = await factory.SignedInAsAsync("coordinator");
+        var coordinator = await CohortTestHost.SeedCoordinatorAsync(factory);
+        var cohortId = await CohortTestHost.CreateCohortAsync(admin, coordinator.Id);
+        var email = PortalTestHost.UniqueEmail("cut-off");
+        await CohortTestHost.AcceptAsync(admin, cohortId, [email]);
+        var store = factory.Services.GetRequiredService<CohortStore>();
+
+        // What a start request writes before it schedules the round: the round number and the participant taken in.
+        var cohort = (await store.GetCohortAsync(cohortId, default))!;
+        cohort.OnboardingRounds = 1;
+        cohort.OnboardingDeadline = DateTimeOffset.UtcNow.AddDays(14);
+        await store.UpdateAsync(cohort, default);
+        var candidate = (await store.ListCandidatesAsync(cohortId, default)).Single();
+        candidate.Status = CandidateStatus.Onboarding;
+        candidate.Round = 1;
+        await store.UpdateAsync(candidate, default);
+
+        var durable = factory.Services.GetRequiredService<Serverless.Durable.DurableTaskClient>();
+        var options = factory.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<CohortOptions>>();
+        // Other tests' cohorts share this storage account but not this task hub: only this cohort is swept.
+        cohort = (await store.GetCohortAsync(cohortId, default))!;
+        var tooSoon = await new CohortOnboardingSweep(store, durable, options, TimeProvider.System).SweepCohortAsync(cohort, default);
+        var later = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow + CohortOnboardingSweep.Grace + TimeSpan.FromSeconds(5));
+        var sweep = new CohortOnboardingSweep(store, durable, options, later);
+        var started = await sweep.SweepCohortAsync(cohort, default);
+        var again = await sweep.SweepCohortAsync(cohort, default);
+        var welcome = await stack.Mail.WaitForMessagesToAsync(email, 1, TimeSpan.FromSeconds(30));
+        var round = await durable.GetInstanceAsync(CohortOnboardingOrchestrator.InstanceIdFor(cohortId, 1));
+
+        Assert.Equal((0, 1, 0), (tooSoon, started, again));
+        Assert.NotNull(round);
+        Assert.Single(welcome);
+    }
+
+    [Fact]
     public async Task Onboarding_40ParticipantsCompleteFromTheirEmails_40Of40AndOneWelcomeEachAndCoordinatorSummary()
     {
         var clock = Stopwatch.StartNew();

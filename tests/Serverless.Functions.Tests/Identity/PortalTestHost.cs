@@ -22,6 +22,9 @@ internal static partial class PortalTestHost
             ["Email:EnablePollers"] = "true",
             ["Web:Root"] = Path.Combine(Path.GetTempPath(), "no-portal-here"),
             ["Auth:PublicBaseUrl"] = "http://portal.test",
+
+            // One storage account, many task hubs: a test runs the maintenance sweeps it needs itself.
+            ["Maintenance:EnableSweeps"] = "false",
         };
         foreach (var (key, value) in settings)
         {

@@ -14,10 +14,15 @@ public interface IMaintenanceSweep
     Task<int> SweepAsync(CancellationToken cancellationToken);
 }
 
-/// <summary>Runs the registered <see cref="IMaintenanceSweep"/>s every 30 seconds while the runtime's own pollers are on.</summary>
+/// <summary>
+/// Runs the registered <see cref="IMaintenanceSweep"/>s every 30 seconds while the runtime's own
+/// pollers are on, unless <c>Maintenance:EnableSweeps</c> is false (tests that share one storage
+/// account across task hubs call the sweeps themselves).
+/// </summary>
 public sealed class MaintenanceSweepService(
     IEnumerable<IMaintenanceSweep> sweeps,
     IOptions<DurableTaskOptions> durable,
+    IConfiguration configuration,
     TimeProvider time,
     ILogger<MaintenanceSweepService> logger) : BackgroundService
 {
@@ -25,7 +30,7 @@ public sealed class MaintenanceSweepService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!durable.Value.EnablePollers)
+        if (!durable.Value.EnablePollers || !configuration.GetValue("Maintenance:EnableSweeps", true))
         {
             return;
         }
