@@ -3,8 +3,8 @@ using Serverless.Durable;
 using Serverless.Functions.Audit;
 using Serverless.Functions.Platform.Localization;
 using Serverless.Functions.Platform.Security;
+using Serverless.Functions.Platform.Storage;
 using Serverless.Functions.Registry;
-using Serverless.Functions.Workshops;
 
 namespace Serverless.Functions.Cohorts;
 

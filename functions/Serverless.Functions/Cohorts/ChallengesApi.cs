@@ -2,8 +2,8 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Serverless.Functions.Audit;
 using Serverless.Functions.Platform.Security;
+using Serverless.Functions.Platform.Storage;
 using Serverless.Functions.Registry;
-using Serverless.Functions.Workshops;
 
 namespace Serverless.Functions.Cohorts;
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Serverless.Functions.Audit;
 using Serverless.Functions.Platform.Localization;
 using Serverless.Functions.Platform.Security;
+using Serverless.Functions.Platform.Storage;
 using Serverless.Functions.Registry;
 using Serverless.Functions.Workshops;
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Serverless.Durable;
 using Serverless.Functions.Audit;
 using Serverless.Functions.Platform.Email;
+using Serverless.Functions.Platform.Storage;
 using Serverless.Functions.Registry;
 using Serverless.Functions.Workshops;
 

@@ -7,6 +7,7 @@ using Serverless.Functions.Audit;
 using Serverless.Functions.Identity;
 using Serverless.Functions.Platform.Email;
 using Serverless.Functions.Platform.Security;
+using Serverless.Functions.Platform.Storage;
 using Serverless.Functions.Registry;
 using Serverless.Functions.Workshops;
 

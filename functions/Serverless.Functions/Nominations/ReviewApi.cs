@@ -2,8 +2,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Serverless.Durable;
 using Serverless.Functions.Audit;
 using Serverless.Functions.Platform.Security;
+using Serverless.Functions.Platform.Storage;
 using Serverless.Functions.Registry;
-using Serverless.Functions.Workshops;
 
 namespace Serverless.Functions.Nominations;
 

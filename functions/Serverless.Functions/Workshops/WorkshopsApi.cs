@@ -7,6 +7,7 @@ using Serverless.Durable;
 using Serverless.Functions.Audit;
 using Serverless.Functions.Platform.Email;
 using Serverless.Functions.Platform.Security;
+using Serverless.Functions.Platform.Storage;
 using Serverless.Functions.Registry;
 
 namespace Serverless.Functions.Workshops;

@@ -1,5 +1,5 @@
-import { antiforgeryHeader, antiforgeryUrl, type FieldErrors } from '../../api/http';
-import { CodedApiError, send } from '../../session/request';
+import { sendWithPersonalToken } from '../../session/personalLink';
+import { send } from '../../session/request';
 
 // The cohorts track's calls: programmes, cohorts and candidates for coordinators (session cookie,
 // antiforgery), and the two public pages behind emailed links (token in the X-Cohort-Token header).
@@ -168,50 +168,9 @@ export const getOnboarding = (id: string) => send<OnboardingProgress>('GET', `/a
 
 export const tokenHeader = 'X-Cohort-Token';
 
-/** A call with the personal token (and, for changes, the antiforgery token); problems become CodedApiError. */
-export async function sendWithToken<T>(method: 'GET' | 'POST' | 'PUT', url: string, token: string, json?: unknown): Promise<T> {
-  const headers: Record<string, string> = {
-    Accept: 'application/problem+json, application/json',
-    'Accept-Language': document.documentElement.lang || 'en',
-    [tokenHeader]: token,
-  };
-  let response: Response;
-  try {
-    if (method !== 'GET') {
-      const af = await fetch(antiforgeryUrl, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
-      const body = (await af.json().catch(() => undefined)) as { token?: unknown } | undefined;
-      if (typeof body?.token === 'string') headers[antiforgeryHeader] = body.token;
-    }
-    if (json !== undefined) headers['Content-Type'] = 'application/json';
-    response = await fetch(url, { method, credentials: 'same-origin', headers, body: json === undefined ? undefined : JSON.stringify(json) });
-  } catch (error) {
-    throw new CodedApiError(0, 'Network error', error instanceof Error ? error.message : String(error), {}, undefined);
-  }
-  const text = await response.text().catch(() => '');
-  let parsed: unknown;
-  try {
-    parsed = text === '' ? undefined : (JSON.parse(text) as unknown);
-  } catch {
-    parsed = text;
-  }
-  if (!response.ok) {
-    const problem = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
-    const errors: Record<string, string[]> = {};
-    if (typeof problem.errors === 'object' && problem.errors !== null) {
-      for (const [key, value] of Object.entries(problem.errors as Record<string, unknown>)) {
-        if (Array.isArray(value)) errors[key] = value.filter((v): v is string => typeof v === 'string');
-      }
-    }
-    throw new CodedApiError(
-      response.status,
-      typeof problem.title === 'string' ? problem.title : `HTTP ${response.status}`,
-      typeof problem.detail === 'string' ? problem.detail : undefined,
-      errors as FieldErrors,
-      typeof problem.code === 'string' ? problem.code : undefined,
-    );
-  }
-  return parsed as T;
-}
+/** A call with this track's personal-link token (and, for changes, the antiforgery token); problems become CodedApiError. */
+export const sendWithToken = <T>(method: 'GET' | 'POST' | 'PUT', url: string, token: string, json?: unknown): Promise<T> =>
+  sendWithPersonalToken<T>(tokenHeader, method, url, token, json);
 
 export const getOnboardingPage = (token: string) => sendWithToken<OnboardingPage>('GET', '/api/cohort-onboarding', token);
 export const submitOnboarding = (

@@ -1,5 +1,5 @@
-import { antiforgeryHeader, antiforgeryUrl, type FieldErrors } from '../../api/http';
-import { CodedApiError, send } from '../../session/request';
+import { sendWithPersonalToken } from '../../session/personalLink';
+import { send } from '../../session/request';
 
 // The nominations API: calls, the nomination form and its attachments for members of an
 // organisation; the board and decisions for staff; the review page behind a reviewer's emailed
@@ -154,54 +154,9 @@ export const getBoard = (callId: string) => send<Board>('GET', `${callUrl(callId
 export const startReview = (callId: string) => send<Call>('POST', `${callUrl(callId)}/review`);
 export const decide = (callId: string, id: string, decision: 'selected' | 'rejected') => send<Nomination>('POST', `${nominationUrl(callId, id)}/decision`, { json: { decision } });
 
-/** The review page's data and answer, with the personal token in its header (and the antiforgery token for the answer). */
-export async function sendWithToken<T>(method: 'GET' | 'POST', url: string, token: string, json?: unknown): Promise<T> {
-  const headers: Record<string, string> = {
-    Accept: 'application/problem+json, application/json',
-    'Accept-Language': document.documentElement.lang || 'en',
-    [tokenHeader]: token,
-  };
-  let response: Response;
-  try {
-    if (method !== 'GET') {
-      const af = await fetch(antiforgeryUrl, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
-      const body = (await readJson(af)) as { token?: unknown } | undefined;
-      if (typeof body?.token === 'string') headers[antiforgeryHeader] = body.token;
-    }
-    if (json !== undefined) headers['Content-Type'] = 'application/json';
-    response = await fetch(url, { method, credentials: 'same-origin', headers, body: json === undefined ? undefined : JSON.stringify(json) });
-  } catch (error) {
-    throw new CodedApiError(0, 'Network error', error instanceof Error ? error.message : String(error), {}, undefined);
-  }
-  const parsed = await readJson(response);
-  if (!response.ok) {
-    const problem = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
-    const errors: Record<string, string[]> = {};
-    if (typeof problem.errors === 'object' && problem.errors !== null) {
-      for (const [key, value] of Object.entries(problem.errors as Record<string, unknown>)) {
-        if (Array.isArray(value)) errors[key] = value.filter((v): v is string => typeof v === 'string');
-      }
-    }
-    throw new CodedApiError(
-      response.status,
-      typeof problem.title === 'string' ? problem.title : `HTTP ${response.status}`,
-      typeof problem.detail === 'string' ? problem.detail : undefined,
-      errors as FieldErrors,
-      typeof problem.code === 'string' ? problem.code : undefined,
-    );
-  }
-  return parsed as T;
-}
-
-async function readJson(response: Response): Promise<unknown> {
-  const text = await response.text();
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}
+/** A call with this track's personal-link token (and, for changes, the antiforgery token); problems become CodedApiError. */
+export const sendWithToken = <T>(method: 'GET' | 'POST', url: string, token: string, json?: unknown): Promise<T> =>
+  sendWithPersonalToken<T>(tokenHeader, method, url, token, json);
 
 export const getReview = (token: string) => sendWithToken<ReviewPage>('GET', '/api/nominations/review', token);
 export const answerReview = (token: string, body: ReviewRequest) => sendWithToken<ReviewPage>('POST', '/api/nominations/review', token, body);

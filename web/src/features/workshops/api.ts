@@ -1,5 +1,5 @@
-import { antiforgeryHeader, antiforgeryUrl, type FieldErrors } from '../../api/http';
-import { CodedApiError, send } from '../../session/request';
+import { sendWithPersonalToken } from '../../session/personalLink';
+import { send } from '../../session/request';
 
 // The workshops API: series and sessions, registrations, campaigns and feedback for coordinators;
 // the invitation and survey pages for the people the links were sent to (token in a header).
@@ -231,54 +231,9 @@ export interface SurveyPage {
 
 export const tokenHeader = 'X-Workshop-Token';
 
-async function readBody(response: Response): Promise<unknown> {
-  const text = await response.text().catch(() => '');
-  if (text === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}
-
-/** A call with the personal token (and, for changes, the antiforgery token); problems become CodedApiError. */
-export async function sendWithToken<T>(method: 'GET' | 'POST' | 'PUT', url: string, token: string, json?: unknown): Promise<T> {
-  const headers: Record<string, string> = {
-    Accept: 'application/problem+json, application/json',
-    'Accept-Language': document.documentElement.lang || 'en',
-    [tokenHeader]: token,
-  };
-  let response: Response;
-  try {
-    if (method !== 'GET') {
-      const af = await fetch(antiforgeryUrl, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
-      const body = (await readBody(af)) as { token?: unknown } | undefined;
-      if (typeof body?.token === 'string') headers[antiforgeryHeader] = body.token;
-    }
-    if (json !== undefined) headers['Content-Type'] = 'application/json';
-    response = await fetch(url, { method, credentials: 'same-origin', headers, body: json === undefined ? undefined : JSON.stringify(json) });
-  } catch (error) {
-    throw new CodedApiError(0, 'Network error', error instanceof Error ? error.message : String(error), {}, undefined);
-  }
-  const parsed = await readBody(response);
-  if (!response.ok) {
-    const problem = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
-    const errors: Record<string, string[]> = {};
-    if (typeof problem.errors === 'object' && problem.errors !== null) {
-      for (const [key, value] of Object.entries(problem.errors as Record<string, unknown>)) {
-        if (Array.isArray(value)) errors[key] = value.filter((v): v is string => typeof v === 'string');
-      }
-    }
-    throw new CodedApiError(
-      response.status,
-      typeof problem.title === 'string' ? problem.title : `HTTP ${response.status}`,
-      typeof problem.detail === 'string' ? problem.detail : undefined,
-      errors as FieldErrors,
-      typeof problem.code === 'string' ? problem.code : undefined,
-    );
-  }
-  return parsed as T;
-}
+/** A call with this track's personal-link token (and, for changes, the antiforgery token); problems become CodedApiError. */
+export const sendWithToken = <T>(method: 'GET' | 'POST' | 'PUT', url: string, token: string, json?: unknown): Promise<T> =>
+  sendWithPersonalToken<T>(tokenHeader, method, url, token, json);
 
 export const getInvitation = (token: string) => sendWithToken<InvitationPage>('GET', '/api/workshops/invitation', token);
 export const register = (token: string, body: { sessionId: string; answers: Texts; consent: boolean }) =>
