@@ -26,7 +26,9 @@ public sealed partial class CohortsTests(PortalFixture portal)
         await admin.GotoAsync(portal.BaseUrl + "/cohorts/c/" + cohortId);
         await admin.WaitForAsync(Target.Css("#onboarding-deadline"));
 
-        // The last candidate is accepted in the portal; the cohort is then full.
+        // The last candidate is accepted in the portal; the cohort is then full. The candidate list
+        // loads after the form, slower while the other test projects run on the same cores.
+        await admin.WaitForAsync(Target.ByRole("button", "Accept Participant 39"), TimeSpan.FromSeconds(30));
         await admin.ClickAsync(Target.ByRole("button", "Accept Participant 39"));
         await admin.WaitForFunctionAsync("document.getElementById('cohort-seats')?.textContent === '40 of 40'", TimeSpan.FromSeconds(15));
         var violations = await admin.AxeAsync();

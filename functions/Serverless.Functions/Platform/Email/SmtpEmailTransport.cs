@@ -9,20 +9,41 @@ namespace Serverless.Functions.Platform.Email;
 /// <summary>SMTP delivery with MailKit, keeping a few connections open between messages.</summary>
 public sealed class SmtpEmailTransport(IOptions<EmailOptions> options) : IEmailTransport, IDisposable
 {
-    private readonly ConcurrentBag<SmtpClient> _idle = [];
+    /// <summary>Servers close connections idle for a while (maildev after 60 s); older pooled ones are not reused.</summary>
+    private static readonly TimeSpan MaxIdle = TimeSpan.FromSeconds(20);
+
+    private readonly ConcurrentBag<(SmtpClient Client, long IdleSince)> _idle = [];
 
     public async Task DeliverAsync(EmailMessage message, CancellationToken cancellationToken)
     {
         var mime = ToMime(message, options.Value);
-        var client = await RentAsync(cancellationToken);
+        var (client, pooled) = await RentAsync(cancellationToken);
         try
         {
             await client.SendAsync(mime, cancellationToken);
-            _idle.Add(client);
+            Return(client);
+            return;
+        }
+        catch (Exception ex) when (pooled && ex is not OperationCanceledException)
+        {
+            // A pooled connection the server had closed meanwhile: not a failed delivery, so once more on a fresh one.
+            client.Dispose();
         }
         catch
         {
             client.Dispose();
+            throw;
+        }
+
+        var fresh = await ConnectAsync(cancellationToken);
+        try
+        {
+            await fresh.SendAsync(mime, cancellationToken);
+            Return(fresh);
+        }
+        catch
+        {
+            fresh.Dispose();
             throw;
         }
     }
@@ -49,24 +70,31 @@ public sealed class SmtpEmailTransport(IOptions<EmailOptions> options) : IEmailT
 
     public void Dispose()
     {
-        while (_idle.TryTake(out var client))
+        while (_idle.TryTake(out var idle))
         {
-            client.Dispose();
+            idle.Client.Dispose();
         }
     }
 
-    private async Task<SmtpClient> RentAsync(CancellationToken cancellationToken)
+    private void Return(SmtpClient client) => _idle.Add((client, Environment.TickCount64));
+
+    private async Task<(SmtpClient Client, bool Pooled)> RentAsync(CancellationToken cancellationToken)
     {
-        while (_idle.TryTake(out var pooled))
+        while (_idle.TryTake(out var idle))
         {
-            if (pooled.IsConnected)
+            if (idle.Client.IsConnected && Environment.TickCount64 - idle.IdleSince < MaxIdle.TotalMilliseconds)
             {
-                return pooled;
+                return (idle.Client, true);
             }
 
-            pooled.Dispose();
+            idle.Client.Dispose();
         }
 
+        return (await ConnectAsync(cancellationToken), false);
+    }
+
+    private async Task<SmtpClient> ConnectAsync(CancellationToken cancellationToken)
+    {
         var smtp = options.Value.Smtp;
         var client = new SmtpClient { Timeout = 30_000 };
         try
