@@ -29,46 +29,8 @@ public sealed class CohortDemoData(
     public const string CohortId = "digital-leaders-2027";
     private const string Actor = "system:demo-data";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!options.Value.Enabled || DemoDataService.RunningInAzure)
-        {
-            return;
-        }
-
-        for (var attempt = 1; attempt <= 60 && !stoppingToken.IsCancellationRequested; attempt++)
-        {
-            try
-            {
-                var markers = storage.Tables.GetTableClient(DemoDataLoader.MarkerTable);
-                await markers.CreateIfNotExistsAsync(stoppingToken);
-                if ((await markers.GetEntityIfExistsAsync<TableEntity>(DemoDataLoader.MarkerPartition, Marker, cancellationToken: stoppingToken)).HasValue)
-                {
-                    return;
-                }
-
-                if (!(await markers.GetEntityIfExistsAsync<TableEntity>(DemoDataLoader.MarkerPartition, DemoDataLoader.NetworkMarker, cancellationToken: stoppingToken)).HasValue)
-                {
-                    await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
-                    continue;
-                }
-
-                await LoadAsync(stoppingToken);
-                await markers.UpsertEntityAsync(new TableEntity(DemoDataLoader.MarkerPartition, Marker) { ["LoadedAt"] = time.GetUtcNow() }, cancellationToken: stoppingToken);
-                logger.LogInformation("Demo cohort loaded: {Cohort}", CohortId);
-                return;
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or StorageConfigurationException or TableTransactionFailedException)
-            {
-                logger.LogWarning("Demo cohort not loaded yet (attempt {Attempt}): {Reason}", attempt, ex.Message);
-                await Task.Delay(TimeSpan.FromSeconds(3), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        TrackDemoData.LoadAfterNetworkAsync(options.Value, storage, Marker, "cohort", LoadAsync, () => logger.LogInformation("Demo cohort loaded: {Cohort}", CohortId), time, logger, stoppingToken);
 
     public async Task LoadAsync(CancellationToken cancellationToken)
     {

@@ -1,5 +1,3 @@
-using Azure;
-using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
 using Serverless.Functions.Audit;
 using Serverless.Functions.DemoData;
@@ -37,46 +35,8 @@ public sealed class NominationDemoData(
         new("feasibility", new() { ["en"] = "Practical feasibility", ["ar"] = "قابلية التطبيق العملي" }, 1),
     ];
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!options.Value.Enabled || DemoDataService.RunningInAzure)
-        {
-            return;
-        }
-
-        for (var attempt = 1; attempt <= 60 && !stoppingToken.IsCancellationRequested; attempt++)
-        {
-            try
-            {
-                var markers = storage.Tables.GetTableClient(DemoDataLoader.MarkerTable);
-                await markers.CreateIfNotExistsAsync(stoppingToken);
-                if ((await markers.GetEntityIfExistsAsync<TableEntity>(DemoDataLoader.MarkerPartition, Marker, cancellationToken: stoppingToken)).HasValue)
-                {
-                    return;
-                }
-
-                if (!(await markers.GetEntityIfExistsAsync<TableEntity>(DemoDataLoader.MarkerPartition, DemoDataLoader.NetworkMarker, cancellationToken: stoppingToken)).HasValue)
-                {
-                    await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
-                    continue;
-                }
-
-                await LoadAsync(stoppingToken);
-                await markers.UpsertEntityAsync(new TableEntity(DemoDataLoader.MarkerPartition, Marker) { ["LoadedAt"] = time.GetUtcNow() }, cancellationToken: stoppingToken);
-                logger.LogInformation("Demo nominations loaded: calls {Open} and {Past}", OpenCallId, PastCallId);
-                return;
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or StorageConfigurationException)
-            {
-                logger.LogWarning("Demo nominations not loaded yet (attempt {Attempt}): {Reason}", attempt, ex.Message);
-                await Task.Delay(TimeSpan.FromSeconds(3), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        TrackDemoData.LoadAfterNetworkAsync(options.Value, storage, Marker, "nominations", LoadAsync, () => logger.LogInformation("Demo nominations loaded: calls {Open} and {Past}", OpenCallId, PastCallId), time, logger, stoppingToken);
 
     public async Task LoadAsync(CancellationToken cancellationToken)
     {

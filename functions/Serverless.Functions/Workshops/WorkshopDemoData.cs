@@ -1,4 +1,3 @@
-using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
 using Serverless.Durable;
@@ -32,47 +31,8 @@ public sealed class WorkshopDemoData(
     public const string PilotSeriesId = "innovation-workshops-intro";
     private const string Actor = "system:demo-data";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!options.Value.Enabled || DemoDataService.RunningInAzure)
-        {
-            return;
-        }
-
-        for (var attempt = 1; attempt <= 60 && !stoppingToken.IsCancellationRequested; attempt++)
-        {
-            try
-            {
-                var markers = storage.Tables.GetTableClient(DemoDataLoader.MarkerTable);
-                await markers.CreateIfNotExistsAsync(stoppingToken);
-                if ((await markers.GetEntityIfExistsAsync<TableEntity>(DemoDataLoader.MarkerPartition, Marker, cancellationToken: stoppingToken)).HasValue)
-                {
-                    return;
-                }
-
-                // The registrations belong to demo people, so the network goes first.
-                if (!(await markers.GetEntityIfExistsAsync<TableEntity>(DemoDataLoader.MarkerPartition, DemoDataLoader.NetworkMarker, cancellationToken: stoppingToken)).HasValue)
-                {
-                    await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
-                    continue;
-                }
-
-                await LoadAsync(stoppingToken);
-                await markers.UpsertEntityAsync(new TableEntity(DemoDataLoader.MarkerPartition, Marker) { ["LoadedAt"] = time.GetUtcNow() }, cancellationToken: stoppingToken);
-                logger.LogInformation("Demo workshops loaded: series {Series} and {Pilot}", SeriesId, PilotSeriesId);
-                return;
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or StorageConfigurationException or TableTransactionFailedException)
-            {
-                logger.LogWarning("Demo workshops not loaded yet (attempt {Attempt}): {Reason}", attempt, ex.Message);
-                await Task.Delay(TimeSpan.FromSeconds(3), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        TrackDemoData.LoadAfterNetworkAsync(options.Value, storage, Marker, "workshops", LoadAsync, () => logger.LogInformation("Demo workshops loaded: series {Series} and {Pilot}", SeriesId, PilotSeriesId), time, logger, stoppingToken);
 
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
