@@ -191,15 +191,9 @@ public sealed class RegistrationService(
         await audit.RecordAsync(new AuditRecord(RecordType, AuditId(row), "registered", f.Before, row.ToAudit()) { Actor = "person:" + row.PersonId }, cancellationToken);
         await SendRegistrationEmailAsync(f.Series, f.Session, row, f.WaitlistPosition, f.Token, cancellationToken);
         await MarkInvitationAsync(f.CampaignId, row.PersonId, InvitationStatus.Registered, cancellationToken);
-        row.FollowUpDueAt = null;
-        try
-        {
-            await store.UpdateAsync(row, cancellationToken);
-        }
-        catch (WriteConflictException)
-        {
-            // Changed meanwhile (and the change kept the flag): the sweep clears it, finding the work done.
-        }
+
+        // If the row changed meanwhile (and the change kept the flag), the sweep clears it, finding the work done.
+        await ClearFollowUpAsync(row, cancellationToken);
     }
 
     /// <summary>
@@ -228,6 +222,12 @@ public sealed class RegistrationService(
             await MarkInvitationAsync(campaignId, row.PersonId, InvitationStatus.Registered, cancellationToken);
         }
 
+        return await ClearFollowUpAsync(row, cancellationToken);
+    }
+
+    /// <summary>Clears the owed follow-up, conditional on the row's ETag; false when the row changed meanwhile.</summary>
+    private async Task<bool> ClearFollowUpAsync(RegistrationEntity row, CancellationToken cancellationToken)
+    {
         row.FollowUpDueAt = null;
         try
         {
