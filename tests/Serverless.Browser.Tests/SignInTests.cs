@@ -117,6 +117,15 @@ internal static partial class PortalSignIn
         // Sign-in adopts the person's remembered language; choose the one the test needs.
         await page.SelectOptionAsync(Target.Css("#language-select"), language);
         await page.WaitForFunctionAsync($"document.documentElement.lang === '{language}'");
+
+        // The choice is saved on the person's record in the background. A page loaded before that
+        // save lands adopts the language remembered from an earlier test (say Arabic), so wait for it.
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (await page.EvaluateAsync<string>("fetch('/api/auth/me').then(r => r.json()).then(m => m.language)") != language)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"The language '{language}' was not saved on the admin's record.");
+            await Task.Delay(100);
+        }
     }
 
     [GeneratedRegex(@"https?://[^/\s]+(?<path>/sign-in/complete#token=[A-Za-z0-9_\-]+)")]
