@@ -206,6 +206,11 @@ async function main() {
   const campaignMs = invitations.length >= invitees ? Date.now() - started : null;
   const status = await api.call('GET', `/api/workshops/campaigns/${campaign.id}`);
   const unique = new Set(invitations.map((m) => m.to[0].address)).size;
+  if (unique < invitees) {
+    const arrived = new Set(invitations.map((m) => m.to[0].address));
+    const missing = Array.from({ length: invitees }, (_, i) => `invitee${String(i).padStart(4, '0')}@${domain}`).filter((a) => !arrived.has(a));
+    console.log(`  not in the inbox: ${missing.slice(0, 20).join(', ')}${missing.length > 20 ? ', …' : ''}`);
+  }
 
   // 2. The registration burst: one request per personal link, all at once.
   const tokens = invitations.map((m) => /#token=([A-Za-z0-9_-]{43})/.exec(m.text)[1]);

@@ -122,6 +122,7 @@ public static class CampaignsApi
                     Email = p.Email,
                     Name = p.Name,
                     Language = p.PreferredLanguage,
+                    OrganisationId = p.OrganisationId ?? "",
                     Status = InvitationStatus.Pending,
                     InstanceId = InviteeOrchestrator.InstanceIdFor(campaignId, p.Id),
                     CreatedAt = now,

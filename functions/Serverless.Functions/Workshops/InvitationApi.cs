@@ -46,7 +46,7 @@ public static class InvitationApi
 
     public static Task<Results<Created<InvitationPage>, Ok<InvitationPage>, ValidationProblem, ProblemHttpResult>> RegisterAsync(
         RegisterRequest? request, RegistrationService registrations, WorkshopStore store, TimeProvider time, HttpContext context, CancellationToken cancellationToken) =>
-        ActAsync(context, registrations, store, time, (c, ct) => registrations.RegisterAsync(c, request ?? new RegisterRequest(null, null, null), ct), cancellationToken);
+        ActAsync(context, registrations, store, time, (c, ct) => registrations.RegisterAsync(c, request ?? new RegisterRequest(null, null, null), ct), cancellationToken, forNewRegistration: true);
 
     public static Task<Results<Created<InvitationPage>, Ok<InvitationPage>, ValidationProblem, ProblemHttpResult>> ChangeAsync(
         ChangeRequest? request, RegistrationService registrations, WorkshopStore store, TimeProvider time, HttpContext context, CancellationToken cancellationToken) =>
@@ -123,9 +123,12 @@ public static class InvitationApi
         WorkshopStore store,
         TimeProvider time,
         Func<InvitationContext, CancellationToken, Task<RegistrationResult>> action,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        bool forNewRegistration = false)
     {
-        var (invitation, failure) = await registrations.ResolveAsync(Token(context), cancellationToken);
+        var (invitation, failure) = forNewRegistration
+            ? await registrations.ResolveForRegistrationAsync(Token(context), cancellationToken)
+            : await registrations.ResolveAsync(Token(context), cancellationToken);
         if (invitation is null)
         {
             return TokenProblem(context, failure);
@@ -149,14 +152,26 @@ public static class InvitationApi
             Registration = result.Registration ?? invitation.Registration,
             Invitation = registered ? invitation.Invitation : await store.GetInvitationAsync(invitation.Campaign.Id, invitation.Person.Id, cancellationToken) ?? invitation.Invitation,
         };
-        var page = await PageAsync(after, store, registrations, time, cancellationToken, result.WaitlistPosition, registered ? InvitationStatus.Registered : null);
+        var page = await PageAsync(after, store, registrations, time, cancellationToken, result.WaitlistPosition, registered ? InvitationStatus.Registered : null, result.Counters);
         return result.Status == StatusCodes.Status201Created ? TypedResults.Created((string?)null, page) : TypedResults.Ok(page);
     }
 
-    private static async Task<InvitationPage> PageAsync(InvitationContext c, WorkshopStore store, RegistrationService registrations, TimeProvider time, CancellationToken cancellationToken, int? knownPosition = null, string? invitationStatus = null)
+    private static async Task<InvitationPage> PageAsync(
+        InvitationContext c,
+        WorkshopStore store,
+        RegistrationService registrations,
+        TimeProvider time,
+        CancellationToken cancellationToken,
+        int? knownPosition = null,
+        string? invitationStatus = null,
+        IReadOnlyDictionary<string, SeatCount>? knownCounters = null)
     {
         var now = time.GetUtcNow();
-        var counters = (await store.GetCountersAsync(c.Series.Id, c.Sessions.Select(s => s.Id), cancellationToken)).ToDictionary(x => x.SessionId);
+
+        // Seats left: as the registration's own transaction committed them, or read now.
+        var counters = knownCounters is not null && c.Sessions.All(s => knownCounters.ContainsKey(s.Id))
+            ? knownCounters.ToDictionary(x => x.Key, x => x.Value)
+            : (await store.GetCountersAsync(c.Series.Id, c.Sessions.Select(s => s.Id), cancellationToken)).ToDictionary(x => x.SessionId, x => new SeatCount(x.Capacity, x.Taken));
         var organisationName = await registrations.OrganisationNameAsync(c.Person.OrganisationId, c.Person.PreferredLanguage, cancellationToken);
         int? position = knownPosition;
         if (position is null && c.Registration is { Status: RegistrationStatus.Waitlisted } waiting)

@@ -37,9 +37,16 @@ public sealed class InvitationLinks(ActionTokens tokens, StorageClients storage,
     /// <summary>The subject of a live token for the purpose; a failure code otherwise (token_invalid, token_expired).</summary>
     public async Task<(string? Subject, string? Failure)> FindAsync(string? token, string purpose, CancellationToken cancellationToken)
     {
+        var (subject, failure, _) = await FindWithExpiryAsync(token, purpose, cancellationToken);
+        return (subject, failure);
+    }
+
+    /// <summary>As <see cref="FindAsync"/>, with the moment a live token expires.</summary>
+    public async Task<(string? Subject, string? Failure, DateTimeOffset ExpiresAt)> FindWithExpiryAsync(string? token, string purpose, CancellationToken cancellationToken)
+    {
         if (!SecureToken.IsWellFormed(token))
         {
-            return (null, "token_invalid");
+            return (null, "token_invalid", default);
         }
 
         ActionTokenEntity? entity;
@@ -56,10 +63,10 @@ public sealed class InvitationLinks(ActionTokens tokens, StorageClients storage,
 
         if (entity is null || !string.Equals(entity.Purpose, purpose, StringComparison.Ordinal))
         {
-            return (null, "token_invalid");
+            return (null, "token_invalid", default);
         }
 
-        return entity.ExpiresAt <= time.GetUtcNow() ? (null, "token_expired") : (entity.Subject, null);
+        return entity.ExpiresAt <= time.GetUtcNow() ? (null, "token_expired", default) : (entity.Subject, null, entity.ExpiresAt);
     }
 
     private TimeSpan Lifetime(DateTimeOffset expiresAt)

@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
 using Azure.Data.Tables;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Serverless.Durable;
 using Serverless.Functions.Audit;
 using Serverless.Functions.Platform.Email;
+using Serverless.Functions.Platform.Security;
 using Serverless.Functions.Platform.Storage;
 using Serverless.Functions.Registry;
 
@@ -17,10 +19,19 @@ public sealed record InvitationContext(
     SeriesEntity Series,
     IReadOnlyList<SessionEntity> Sessions,
     PersonEntity Person,
-    RegistrationEntity? Registration);
+    RegistrationEntity? Registration,
+    bool FromLinkSnapshot = false);
+
+/// <summary>
+/// Who an invitation link was issued to, as the link's holder was then (the invitation's address,
+/// name, language and organisation): what a new registration needs, kept in memory by token hash
+/// so that a burst of registrations reads nothing per request. Token rows never change and
+/// invitation links are never used up, so the only thing that ages is the expiry, checked on use.
+/// </summary>
+public sealed record InvitationLinkSnapshot(string CampaignId, string PersonId, string Email, string Name, string Language, string? OrganisationId, DateTimeOffset ValidUntil);
 
 /// <summary>The outcome of a registration action: a registration, or a status with a problem code or field errors. Nothing is written on failure.</summary>
-public sealed record RegistrationResult(RegistrationEntity? Registration, int Status, string? Code = null, Dictionary<string, string[]>? Errors = null, int? WaitlistPosition = null)
+public sealed record RegistrationResult(RegistrationEntity? Registration, int Status, string? Code = null, Dictionary<string, string[]>? Errors = null, int? WaitlistPosition = null, IReadOnlyDictionary<string, SeatCount>? Counters = null)
 {
     public bool Succeeded => Code is null && Errors is null;
 
@@ -54,18 +65,75 @@ public sealed class RegistrationService(
 {
     public const string RecordType = "workshop-registration";
     private static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan LinkCacheLifetime = TimeSpan.FromHours(1);
     private readonly ConcurrentDictionary<string, (DateTimeOffset At, object Value)> _cache = new(StringComparer.Ordinal);
+    private readonly MemoryCache _links = new(new MemoryCacheOptions { SizeLimit = 100_000 });
+
+    /// <summary>Keeps what a freshly issued (or just resolved) link stands for, so registering through it reads nothing.</summary>
+    public void RememberLink(string token, InvitationLinkSnapshot link)
+    {
+        var now = time.GetUtcNow();
+        if (link.ValidUntil <= now || link.OrganisationId is null || !SecureToken.IsWellFormed(token))
+        {
+            return;
+        }
+
+        var until = link.ValidUntil < now + LinkCacheLifetime ? link.ValidUntil : now + LinkCacheLifetime;
+        _links.Set(SecureToken.Hash(token), link, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpiration = until });
+    }
+
+    /// <summary>
+    /// Resolves a link for a new registration: from the link's snapshot when this process knows it
+    /// (no storage read; the registration row is not read either, its Add finds a duplicate),
+    /// otherwise as <see cref="ResolveAsync"/>.
+    /// </summary>
+    public async Task<(InvitationContext? Context, string? Failure)> ResolveForRegistrationAsync(string? token, CancellationToken cancellationToken)
+    {
+        if (!SecureToken.IsWellFormed(token) || !_links.TryGetValue(SecureToken.Hash(token!), out InvitationLinkSnapshot? link) || link is null || link.ValidUntil <= time.GetUtcNow())
+        {
+            return await ResolveAsync(token, cancellationToken);
+        }
+
+        var campaign = await CachedAsync("campaign|" + link.CampaignId, () => store.GetCampaignAsync(link.CampaignId, CancellationToken.None));
+        var (series, sessions) = campaign is null ? (null, []) : await SeriesAsync(campaign.SeriesId, cancellationToken);
+        if (campaign is null || series is null)
+        {
+            return await ResolveAsync(token, cancellationToken);
+        }
+
+        var invitation = new InvitationEntity
+        {
+            CampaignId = link.CampaignId,
+            SeriesId = series.Id,
+            PersonId = link.PersonId,
+            Email = link.Email,
+            Name = link.Name,
+            Language = link.Language,
+            OrganisationId = link.OrganisationId,
+            Status = InvitationStatus.Sent,
+        };
+        var person = new PersonEntity
+        {
+            Id = link.PersonId,
+            RowKey = link.PersonId,
+            Email = link.Email,
+            Name = link.Name,
+            PreferredLanguage = link.Language,
+            OrganisationId = link.OrganisationId is "" ? null : link.OrganisationId,
+        };
+        return (new InvitationContext(token!, campaign, invitation, series, sessions, person, null, FromLinkSnapshot: true), null);
+    }
 
     /// <summary>Resolves a link; the failure is a problem code (token_invalid, token_expired).</summary>
     public async Task<(InvitationContext? Context, string? Failure)> ResolveAsync(string? token, CancellationToken cancellationToken)
     {
-        var (subject, failure) = await links.FindAsync(token, InvitationLinks.InvitationPurpose, cancellationToken);
+        var (subject, failure, expiresAt) = await links.FindWithExpiryAsync(token, InvitationLinks.InvitationPurpose, cancellationToken);
         if (subject?.Split('|') is not [var campaignId, var personId])
         {
             return (null, failure ?? "token_invalid");
         }
 
-        var campaign = await CachedAsync("campaign|" + campaignId, () => store.GetCampaignAsync(campaignId, cancellationToken));
+        var campaign = await CachedAsync("campaign|" + campaignId, () => store.GetCampaignAsync(campaignId, CancellationToken.None));
         var invitation = await store.GetInvitationAsync(campaignId, personId, cancellationToken);
         var person = await people.GetAsync(personId, cancellationToken);
         if (campaign is null || invitation is null || person is null)
@@ -80,14 +148,15 @@ public sealed class RegistrationService(
         }
 
         var registration = await store.GetRegistrationAsync(series.Id, personId, cancellationToken);
+        RememberLink(token!, new InvitationLinkSnapshot(campaignId, personId, person.Email, person.Name, person.PreferredLanguage, person.OrganisationId ?? "", expiresAt));
         return (new InvitationContext(token!, campaign, invitation, series, sessions, person, registration), null);
     }
 
     /// <summary>The series and its sessions, cached for a few seconds (the hot path of a registration burst); seat counts are never cached.</summary>
     public async Task<(SeriesEntity? Series, IReadOnlyList<SessionEntity> Sessions)> SeriesAsync(string seriesId, CancellationToken cancellationToken)
     {
-        var series = await CachedAsync("series|" + seriesId, () => store.GetSeriesAsync(seriesId, cancellationToken));
-        var sessions = series is null ? [] : await CachedAsync("sessions|" + seriesId, async () => (IReadOnlyList<SessionEntity>)await store.ListSessionsAsync(seriesId, cancellationToken));
+        var series = await CachedAsync("series|" + seriesId, () => store.GetSeriesAsync(seriesId, CancellationToken.None));
+        var sessions = series is null ? [] : await CachedAsync("sessions|" + seriesId, async () => (IReadOnlyList<SessionEntity>)await store.ListSessionsAsync(seriesId, CancellationToken.None));
         return (series, sessions ?? []);
     }
 
@@ -161,9 +230,20 @@ public sealed class RegistrationService(
                 UpdatedAt = now,
                 FollowUpDueAt = now,
             };
-            result = await seats.AllocateAsync(row, session.WaitlistEnabled, cancellationToken) switch
+            var allocation = await seats.AllocateAsync(row, session.WaitlistEnabled, context.Sessions.Select(s => s.Id), cancellationToken);
+            if (allocation.Outcome == SeatOutcome.AlreadyRegistered && context.FromLinkSnapshot)
             {
-                SeatOutcome.Confirmed or SeatOutcome.Waitlisted => new RegistrationResult(row, StatusCodes.Status201Created, WaitlistPosition: row.WaitlistPositionAtCommit),
+                // The row was not read up front: now it is, to tell a live registration (409) from a
+                // cancelled one that comes back to life.
+                var (full, failure) = await ResolveAsync(context.Token, cancellationToken);
+                return full is null
+                    ? RegistrationResult.Problem(StatusCodes.Status404NotFound, failure ?? "token_invalid")
+                    : await RegisterAsync(full, request, cancellationToken);
+            }
+
+            result = allocation.Outcome switch
+            {
+                SeatOutcome.Confirmed or SeatOutcome.Waitlisted => new RegistrationResult(row, StatusCodes.Status201Created, WaitlistPosition: row.WaitlistPositionAtCommit, Counters: allocation.Counters),
                 SeatOutcome.Full => RegistrationResult.Problem(StatusCodes.Status409Conflict, "session_full"),
                 SeatOutcome.AlreadyRegistered => RegistrationResult.Problem(StatusCodes.Status409Conflict, "already_registered"),
                 _ => RegistrationResult.Problem(StatusCodes.Status404NotFound, "session_not_found"),
@@ -609,26 +689,36 @@ public sealed class RegistrationService(
             return null;
         }
 
-        var organisation = await CachedAsync("organisation|" + organisationId, () => organisations.GetAsync(organisationId, cancellationToken));
+        var organisation = await CachedAsync("organisation|" + organisationId, () => organisations.GetAsync(organisationId, CancellationToken.None));
         return organisation?.NameIn(language);
     }
 
+    /// <summary>
+    /// A value read at most once per <see cref="CacheLifetime"/>: concurrent callers share one read
+    /// (a burst of a thousand requests arriving on an expired entry costs one read, not a thousand).
+    /// A failed or empty read is not kept. The shared read is not tied to any one request's cancellation.
+    /// </summary>
     private async Task<T?> CachedAsync<T>(string key, Func<Task<T?>> load)
         where T : class
     {
         var now = time.GetUtcNow();
-        if (_cache.TryGetValue(key, out var hit) && now - hit.At < CacheLifetime)
+        var fresh = (At: now, Value: (object)new Lazy<Task<T?>>(load));
+        var entry = _cache.AddOrUpdate(key, _ => fresh, (_, existing) => now - existing.At < CacheLifetime ? existing : fresh);
+        var task = ((Lazy<Task<T?>>)entry.Value).Value;
+        T? value = null;
+        try
         {
-            return (T)hit.Value;
+            value = await task;
+            return value;
         }
-
-        var value = await load();
-        if (value is not null)
+        finally
         {
-            _cache[key] = (now, value);
+            if (value is null)
+            {
+                // Not found or failed: the next caller reads again.
+                _cache.TryRemove(new KeyValuePair<string, (DateTimeOffset, object)>(key, entry));
+            }
         }
-
-        return value;
     }
 
     internal static WorkshopEmails.Recipient Recipient(RegistrationEntity row) => new(row.PersonId, row.Email, row.Name, row.Language);

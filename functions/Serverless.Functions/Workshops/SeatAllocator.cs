@@ -34,10 +34,14 @@ public sealed class SeatAllocator(WorkshopStore store, ILogger<SeatAllocator> lo
 
     private readonly ConcurrentDictionary<string, SeriesQueue> _queues = new(StringComparer.Ordinal);
 
-    /// <summary>Allocates a seat (or a waitlist place) for the row, which must be new. On success the row carries its status, number and ETag.</summary>
-    public Task<SeatOutcome> AllocateAsync(RegistrationEntity row, bool waitlistEnabled, CancellationToken cancellationToken)
+    /// <summary>
+    /// Allocates a seat (or a waitlist place) for the row, which must be new. On success the row
+    /// carries its status, number and ETag. The answer also holds the counters of
+    /// <paramref name="sessionIds"/> as committed with it, so the caller can show seats left without reading them again.
+    /// </summary>
+    public Task<SeatAllocation> AllocateAsync(RegistrationEntity row, bool waitlistEnabled, IEnumerable<string> sessionIds, CancellationToken cancellationToken)
     {
-        var pending = new Pending(row, waitlistEnabled);
+        var pending = new Pending(row, waitlistEnabled, [.. sessionIds.Append(row.SessionId).Distinct(StringComparer.Ordinal)]);
         var queue = _queues.GetOrAdd(row.SeriesId, _ => new SeriesQueue());
         bool start;
         lock (queue)
@@ -114,7 +118,7 @@ public sealed class SeatAllocator(WorkshopStore store, ILogger<SeatAllocator> lo
         var remaining = new List<Pending>(batch);
         for (var attempt = 1; remaining.Count > 0; attempt++)
         {
-            var counters = (await store.GetCountersAsync(seriesId, remaining.Select(p => p.Row.SessionId), CancellationToken.None)).ToDictionary(c => c.SessionId, StringComparer.Ordinal);
+            var counters = (await store.GetCountersAsync(seriesId, remaining.SelectMany(p => p.SessionIds), CancellationToken.None)).ToDictionary(c => c.SessionId, StringComparer.Ordinal);
             var seen = new HashSet<string>(StringComparer.Ordinal);
             var decided = new List<(Pending Item, SeatOutcome Outcome)>();
             var touched = new Dictionary<string, SeatCounterEntity>(StringComparer.Ordinal);
@@ -179,7 +183,7 @@ public sealed class SeatAllocator(WorkshopStore store, ILogger<SeatAllocator> lo
             {
                 // This person registered before (perhaps through another process): answer them and retry the rest.
                 var duplicate = adds[index - touched.Count].Item;
-                duplicate.Done.TrySetResult(SeatOutcome.AlreadyRegistered);
+                duplicate.Done.TrySetResult(new SeatAllocation(SeatOutcome.AlreadyRegistered, new Dictionary<string, SeatCount>()));
                 remaining.Remove(duplicate);
                 continue;
             }
@@ -190,18 +194,20 @@ public sealed class SeatAllocator(WorkshopStore store, ILogger<SeatAllocator> lo
                 continue;
             }
 
+            // Every answer sees the counters as this transaction left them.
+            var committed = counters.Values.ToDictionary(c => c.SessionId, c => new SeatCount(c.Capacity, c.Taken), StringComparer.Ordinal);
             foreach (var (item, row, outcome) in adds)
             {
                 item.Row.Status = row.Status;
                 item.Row.WaitlistNumber = row.WaitlistNumber;
                 item.Row.WaitlistPositionAtCommit = row.WaitlistPositionAtCommit;
                 item.Row.ETag = row.ETag;
-                item.Done.TrySetResult(outcome);
+                item.Done.TrySetResult(new SeatAllocation(outcome, committed));
             }
 
             foreach (var (item, outcome) in decided)
             {
-                item.Done.TrySetResult(outcome);
+                item.Done.TrySetResult(new SeatAllocation(outcome, committed));
             }
 
             return;
@@ -215,12 +221,20 @@ public sealed class SeatAllocator(WorkshopStore store, ILogger<SeatAllocator> lo
         public bool Draining { get; set; }
     }
 
-    private sealed class Pending(RegistrationEntity row, bool waitlistEnabled)
+    private sealed class Pending(RegistrationEntity row, bool waitlistEnabled, IReadOnlyList<string> sessionIds)
     {
         public RegistrationEntity Row { get; } = row;
 
         public bool WaitlistEnabled { get; } = waitlistEnabled;
 
-        public TaskCompletionSource<SeatOutcome> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public IReadOnlyList<string> SessionIds { get; } = sessionIds;
+
+        public TaskCompletionSource<SeatAllocation> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }
+
+/// <summary>A session's capacity and seats taken, as a transaction committed them.</summary>
+public sealed record SeatCount(int Capacity, int Taken);
+
+/// <summary>The outcome of an allocation and the counters of the asked-for sessions as committed with it (empty when unknown).</summary>
+public sealed record SeatAllocation(SeatOutcome Outcome, IReadOnlyDictionary<string, SeatCount> Counters);

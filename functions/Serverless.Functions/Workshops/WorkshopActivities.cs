@@ -57,6 +57,7 @@ public sealed class SendWorkshopInvitation(
 
         var until = LinkExpiry(sessions, input.DeadlineUtc, options.Value, time);
         var token = await links.IssueInvitationAsync(input.CampaignId, invitation.PersonId, until, CancellationToken.None);
+        registrations.RememberLink(token, new InvitationLinkSnapshot(input.CampaignId, invitation.PersonId, invitation.Email, invitation.Name, invitation.Language, invitation.OrganisationId, until));
         var message = emails.Invitation(
             MessageKey(input.CampaignId, invitation.PersonId),
             new WorkshopEmails.Recipient(invitation.PersonId, invitation.Email, invitation.Name, invitation.Language),
@@ -126,7 +127,9 @@ public sealed class SendInvitationReminder(
             return false;
         }
 
-        var token = await links.IssueInvitationAsync(input.CampaignId, person.Id, SendWorkshopInvitation.LinkExpiry(sessions, input.DeadlineUtc, options.Value, time), CancellationToken.None);
+        var until = SendWorkshopInvitation.LinkExpiry(sessions, input.DeadlineUtc, options.Value, time);
+        var token = await links.IssueInvitationAsync(input.CampaignId, person.Id, until, CancellationToken.None);
+        registrations.RememberLink(token, new InvitationLinkSnapshot(input.CampaignId, person.Id, person.Email, person.Name, person.PreferredLanguage, person.OrganisationId ?? "", until));
         await email.SendAsync(
             emails.Invitation(
                 $"workshop-invitation-reminder/{input.CampaignId}/{person.Id}",

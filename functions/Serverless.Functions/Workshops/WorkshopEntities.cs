@@ -336,6 +336,9 @@ public sealed class InvitationEntity : ITableEntity
 
     public string Language { get; set; } = "en";
 
+    /// <summary>The invitee's organisation as of the campaign's start ("" for none; null on rows written before it was kept).</summary>
+    public string? OrganisationId { get; set; }
+
     public string Status { get; set; } = InvitationStatus.Pending;
 
     public string InstanceId { get; set; } = "";

@@ -65,14 +65,14 @@ public sealed class RegistrationTests(StackFixture stack)
             UpdatedAt = now,
             FollowUpDueAt = now - RegistrationFollowUpSweep.Grace - TimeSpan.FromSeconds(1),
         };
-        var seat = await factory.Services.GetRequiredService<SeatAllocator>().AllocateAsync(row, waitlistEnabled: true, default);
+        var seat = await factory.Services.GetRequiredService<SeatAllocator>().AllocateAsync(row, waitlistEnabled: true, [], default);
         var sweep = factory.Services.GetServices<Serverless.Functions.Platform.Functions.IMaintenanceSweep>().OfType<RegistrationFollowUpSweep>().Single();
         await sweep.SweepAsync(default);
         await sweep.SweepAsync(default);
         var mail = await stack.Mail.WaitForMessagesToAsync(person.Email, 1, TimeSpan.FromSeconds(20));
         await Task.Delay(TimeSpan.FromSeconds(1));
 
-        Assert.Equal(SeatOutcome.Confirmed, seat);
+        Assert.Equal(SeatOutcome.Confirmed, seat.Outcome);
         Assert.Single(await stack.Mail.GetMessagesToAsync(person.Email));
         Assert.Contains("/workshops/invitation", mail.Single().GetProperty("text").GetString()!, StringComparison.Ordinal);
         Assert.Equal(InvitationStatus.Registered, (await store.GetInvitationAsync(campaignId, person.Id, default))!.Status);
@@ -104,6 +104,43 @@ public sealed class RegistrationTests(StackFixture stack)
         Assert.Single(registrations.EnumerateArray());
         Assert.Equal(1, series.GetProperty("sessions")[0].GetProperty("seats").GetProperty("taken").GetInt32());
         Assert.Single(mails);
+        foreach (var r in responses)
+        {
+            r.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task Register_ThroughALinkAlreadyOpened_ActsOnceAndComesBackToLifeAfterCancelling()
+    {
+        // Opening the page remembers the link, so these registrations read neither the token nor
+        // the registration up front: the row's Add finds the duplicate, then the row is read.
+        await using var factory = WorkshopTestHost.Create(stack);
+        using var admin = await factory.SignedInAsAsync("admin");
+        var (seriesId, sessionId) = await WorkshopTestHost.CreateSeriesAsync(admin, capacity: 2);
+        var person = await factory.SeedPersonAsync();
+        var (_, tokens) = await WorkshopTestHost.InviteDirectlyAsync(factory, seriesId, [person]);
+        using var client = await factory.ClientAsync();
+        await WorkshopTestHost.SendAsync(client, HttpMethod.Get, "/api/workshops/invitation", tokens[0]);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => WorkshopTestHost.RegisterAsync(client, tokens[0], sessionId)));
+        var created = responses.Single(r => r.StatusCode == HttpStatusCode.Created);
+        var page = await created.Content.ReadFromJsonAsync<JsonElement>();
+        var cancelled = await WorkshopTestHost.SendAsync(client, HttpMethod.Post, "/api/workshops/invitation/cancel", tokens[0]);
+        using var again = await WorkshopTestHost.RegisterAsync(client, tokens[0], sessionId);
+        var back = await again.Content.ReadFromJsonAsync<JsonElement>();
+        var registrations = await admin.GetFromJsonAsync<JsonElement>($"/api/workshops/series/{seriesId}/registrations");
+        var seats = (await admin.GetFromJsonAsync<JsonElement>($"/api/workshops/series/{seriesId}")).GetProperty("sessions")[0].GetProperty("seats");
+
+        Assert.All(responses.Where(r => r != created), r => Assert.Equal(HttpStatusCode.Conflict, r.StatusCode));
+        Assert.Equal("confirmed", page.GetProperty("registration").GetProperty("status").GetString());
+        Assert.Equal(person.Name, page.GetProperty("person").GetProperty("name").GetString());
+        Assert.Equal(1, page.GetProperty("sessions")[0].GetProperty("seatsLeft").GetInt32());
+        Assert.Equal("cancelled", cancelled.GetProperty("registration").GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.Created, again.StatusCode);
+        Assert.Equal("confirmed", back.GetProperty("registration").GetProperty("status").GetString());
+        Assert.Single(registrations.EnumerateArray());
+        Assert.Equal(1, seats.GetProperty("taken").GetInt32());
         foreach (var r in responses)
         {
             r.Dispose();
