@@ -5,7 +5,8 @@ using Microsoft.Extensions.Options;
 namespace Serverless.Functions.Platform.Email;
 
 /// <summary>
-/// Delivers outbox rows. A row is claimed with an ETag-conditional write before delivery, so two
+/// Delivers outbox rows, found by key hash (a queue nudge), handed over as they were written (the
+/// in-process hand-off of standalone mode), or by the sweep. A row is claimed with an ETag-conditional write before delivery, so two
 /// dispatchers never send the same row at once; a failed delivery is retried with exponential
 /// back-off and, after <see cref="EmailOptions.MaxAttempts"/>, marked Failed with its reason.
 /// </summary>
@@ -37,6 +38,24 @@ public sealed class EmailDispatcher(
         }
 
         return await DispatchAsync(table, found.Value, cancellationToken);
+    }
+
+    /// <summary>
+    /// Delivers this row as it was handed over, without reading it again: the claim is conditional
+    /// on the entity's ETag, so if the row changed since (another dispatcher or the sweep took it)
+    /// the outcome is <see cref="DispatchOutcome.Busy"/>. Safe to call for any row, any number of times.
+    /// </summary>
+    public async Task<DispatchOutcome> DispatchAsync(EmailOutboxEntity entity, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        if (entity.ETag == default)
+        {
+            // Nothing to claim it with: read the row.
+            return await DispatchAsync(entity.RowKey, cancellationToken);
+        }
+
+        var table = await outbox.TableAsync(cancellationToken);
+        return await DispatchAsync(table, entity, cancellationToken);
     }
 
     /// <summary>Delivers every row that is due (new, waiting for a retry, or whose claim lapsed). Returns how many were delivered.</summary>

@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Azure;
 using Microsoft.Extensions.Options;
 using Serverless.Functions.Platform.Storage;
@@ -5,10 +6,22 @@ using Serverless.Functions.Platform.Storage;
 namespace Serverless.Functions.Platform.Email;
 
 /// <summary>
-/// Standalone mode's driver of the dispatcher: reads the email queue (woken at once when this
-/// process queues a message, otherwise polling with a back-off capped at two seconds) and sweeps
-/// the outbox on an interval. In Functions mode this is off and triggers call the dispatcher.
-/// Storage outages are logged and waited out; they never stop the host.
+/// Standalone mode's driver of the dispatcher, with three sources of work:
+/// <list type="bullet">
+/// <item>The in-process hand-off (<see cref="EmailOutbox.HandedOff"/>): rows this process has just
+/// committed, delivered as given (claimed with the ETag of their Add, no point read) by
+/// <see cref="EmailOptions.MaxConcurrentDeliveries"/> independent workers, so a slow or hung
+/// delivery holds only its own slot and the other workers keep going.</item>
+/// <item>The email queue, still polled (woken at once when this process nudges it, otherwise with
+/// a back-off capped at two seconds) for nudges from other processes or from before the hand-off;
+/// a receive is never cancelled half-way.</item>
+/// <item>The sweep every <see cref="EmailOptions.SweepInterval"/> (and at start), which delivers
+/// rows that are due, whose claim lapsed, or whose hand-off was lost when a process stopped.</item>
+/// </list>
+/// A row handed off and also found by the queue or the sweep is delivered once: whoever claims it
+/// second gets <see cref="DispatchOutcome.Busy"/>. In Functions mode this is off and triggers call
+/// the dispatcher. Storage outages and failed items are logged and waited out; they never stop the
+/// host or the loops.
 /// </summary>
 public sealed class EmailDispatcherService(
     EmailOutbox outbox,
@@ -27,9 +40,58 @@ public sealed class EmailDispatcherService(
             return;
         }
 
+        var concurrency = Math.Max(1, options.Value.MaxConcurrentDeliveries);
+        var handOffWorkers = Enumerable.Range(0, concurrency)
+            .Select(_ => Task.Run(() => DeliverHandedOffAsync(stoppingToken), CancellationToken.None))
+            .ToArray();
+        try
+        {
+            await PollAsync(concurrency, stoppingToken);
+        }
+        finally
+        {
+            await Task.WhenAll(handOffWorkers);
+        }
+    }
+
+    /// <summary>One hand-off slot: takes the next handed-off row, delivers it, and repeats until the host stops.</summary>
+    private async Task DeliverHandedOffAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            EmailOutboxEntity entity;
+            try
+            {
+                entity = await outbox.HandedOff.ReadAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ChannelClosedException)
+            {
+                return;
+            }
+
+            try
+            {
+                // Whatever the outcome, the row itself now carries the state; the sweep handles retries.
+                await dispatcher.DispatchAsync(entity, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                // The dispatcher gave the claim back; the next sweep delivers the row.
+                return;
+            }
+            catch (Exception ex)
+            {
+                // Storage unreachable for the claim, a bad payload: the row stays Pending (or its
+                // lease lapses) and the sweep delivers it. This slot goes on with the next row.
+                logger.LogWarning("Handed-off email {MessageKey} not delivered now, the sweep will retry it: {Error}", entity.MessageKey, ex.GetType().Name + ": " + ex.Message);
+            }
+        }
+    }
+
+    private async Task PollAsync(int concurrency, CancellationToken stoppingToken)
+    {
         var idleDelay = TimeSpan.FromMilliseconds(50);
         var nextSweep = time.GetUtcNow();
-        var concurrency = Math.Max(1, options.Value.MaxConcurrentDeliveries);
         var storageDown = false;
 
         while (!stoppingToken.IsCancellationRequested)

@@ -1,14 +1,26 @@
+using System.Threading.Channels;
 using Azure;
+using Microsoft.Extensions.Options;
 using Serverless.Functions.Platform.Storage;
 
 namespace Serverless.Functions.Platform.Email;
 
 /// <summary>
 /// Writes each message to the outbox table (an Add, so a second message with the same key is
-/// refused by storage itself) and then nudges the dispatcher through the email queue. If the
-/// nudge is lost, the dispatcher's sweep still finds the row.
+/// refused by storage itself) and then tells a dispatcher about the committed row:
+/// <list type="bullet">
+/// <item>Standalone mode (<see cref="EmailOptions.EnablePollers"/> on): the row itself, with the
+/// ETag of the Add, is handed in memory to this process's <see cref="EmailDispatcherService"/>
+/// through <see cref="EmailOutbox.TryHandOff"/>; no queue message is sent, so a delivery costs
+/// no queue send, receive, delete or point read. Only if the hand-off is full (or storage gave no
+/// ETag) does it fall back to the queue nudge.</item>
+/// <item>Functions mode (pollers off): a nudge with the key hash goes on the email queue, whose
+/// trigger calls the dispatcher.</item>
+/// </list>
+/// Either way the row is committed first: if the hand-off or the nudge is lost (a crash, a failed
+/// queue send), the dispatcher's sweep still finds the row.
 /// </summary>
-public sealed class OutboxEmailSender(EmailOutbox outbox, TimeProvider time, ILogger<OutboxEmailSender> logger) : IEmailSender
+public sealed class OutboxEmailSender(EmailOutbox outbox, IOptions<EmailOptions> options, TimeProvider time, ILogger<OutboxEmailSender> logger) : IEmailSender
 {
     public async Task<EmailOutboxResult> SendAsync(EmailMessage message, CancellationToken cancellationToken = default)
     {
@@ -27,14 +39,28 @@ public sealed class OutboxEmailSender(EmailOutbox outbox, TimeProvider time, ILo
         }
 
         var table = await outbox.TableAsync(cancellationToken);
+        Response added;
         try
         {
-            await table.AddEntityAsync(entity, cancellationToken);
+            added = await table.AddEntityAsync(entity, cancellationToken);
         }
         catch (RequestFailedException ex) when (ex.Status == StatusCodes.Status409Conflict)
         {
             logger.LogDebug("Email {MessageKey} was queued before; not queued again", message.MessageKey);
             return EmailOutboxResult.AlreadyQueued;
+        }
+
+        if (options.Value.EnablePollers && added.Headers.ETag is { } etag)
+        {
+            // The dispatcher claims the row with this ETag; once handed off, the entity is the dispatcher's.
+            entity.ETag = etag;
+            if (outbox.TryHandOff(entity))
+            {
+                logger.LogInformation("Email {MessageKey} to {To} queued", message.MessageKey, message.To);
+                return EmailOutboxResult.Queued;
+            }
+
+            logger.LogWarning("Email hand-off is full; nudging {KeyHash} through the queue", message.KeyHash);
         }
 
         await outbox.NotifyAsync(entity.RowKey, cancellationToken);
@@ -43,7 +69,11 @@ public sealed class OutboxEmailSender(EmailOutbox outbox, TimeProvider time, ILo
     }
 }
 
-/// <summary>The outbox's storage: its table, its queue, its payload container, and the in-process wake-up.</summary>
+/// <summary>
+/// The outbox's storage (its table, its queue, its payload container) and its in-process
+/// signals: the hand-off of committed rows to this process's dispatcher (standalone mode) and
+/// the wake-up of the queue reader.
+/// </summary>
 public sealed class EmailOutbox(StorageClients storage, ILogger<EmailOutbox> logger)
 {
     public const string QueueName = "email-outbox";
@@ -52,7 +82,13 @@ public sealed class EmailOutbox(StorageClients storage, ILogger<EmailOutbox> log
     /// <summary>Table string properties hold 64 KiB; larger payloads go to a blob.</summary>
     public const int InlinePayloadLimit = 30_000;
 
+    /// <summary>Rows waiting in memory for the local dispatcher; beyond this the sender nudges through the queue instead.</summary>
+    public const int HandOffCapacity = 10_000;
+
     private readonly SemaphoreSlim _wakeUp = new(0, int.MaxValue);
+
+    private readonly Channel<EmailOutboxEntity> _handOff = Channel.CreateBounded<EmailOutboxEntity>(
+        new BoundedChannelOptions(HandOffCapacity) { FullMode = BoundedChannelFullMode.Wait });
     private volatile bool _created;
 
     public async Task<Azure.Data.Tables.TableClient> TableAsync(CancellationToken cancellationToken)
@@ -115,7 +151,18 @@ public sealed class EmailOutbox(StorageClients storage, ILogger<EmailOutbox> log
         _wakeUp.Release();
     }
 
-    /// <summary>Waits until this process queues a message or the timeout passes.</summary>
+    /// <summary>
+    /// Hands a committed row (carrying the ETag of its Add) to this process's
+    /// <see cref="EmailDispatcherService"/>, without waiting. False when the hand-off is full. The
+    /// hand-off lives only in memory: rows still in it when the process stops are Pending in the
+    /// table, and the next sweep delivers them.
+    /// </summary>
+    public bool TryHandOff(EmailOutboxEntity entity) => _handOff.Writer.TryWrite(entity);
+
+    /// <summary>The rows handed off by <see cref="TryHandOff"/>, read by the dispatcher service.</summary>
+    public ChannelReader<EmailOutboxEntity> HandedOff => _handOff.Reader;
+
+    /// <summary>Waits until this process nudges the queue or the timeout passes.</summary>
     public Task<bool> WaitForWorkAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
         _wakeUp.WaitAsync(timeout, cancellationToken);
 }

@@ -1,0 +1,210 @@
+using System.Collections.Concurrent;
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using NSubstitute;
+using Serverless.Functions.Platform.Email;
+using Serverless.Functions.Platform.Storage;
+
+namespace Serverless.Functions.Tests;
+
+/// <summary>Standalone mode hands committed outbox rows to the local dispatcher in memory; Functions mode nudges the queue.</summary>
+[Collection(StackCollection.Name)]
+public sealed class EmailHandOffTests(StackFixture stack)
+{
+    [Fact]
+    public async Task SendAsync_PollersOn_DeliversThroughTheHandOffWithoutAQueueMessage()
+    {
+        var transport = new GatedTransport();
+        await using var factory = new PlatformFactory(Settings(pollers: true), services => services.AddSingleton<IEmailTransport>(transport));
+        var sender = factory.Services.GetRequiredService<IEmailSender>();
+        var queue = await EmptyQueueAsync();
+        var message = Message("handoff/" + Guid.NewGuid());
+        transport.Hold(message.MessageKey);
+
+        Assert.Equal(EmailOutboxResult.Queued, await sender.SendAsync(message));
+
+        // While the delivery is in progress a queue nudge would still be on the queue (received, not yet deleted).
+        await WaitUntilAsync(() => transport.Started.ContainsKey(message.MessageKey), "the delivery to start");
+        Assert.Empty((await queue.PeekMessagesAsync(32)).Value);
+        Assert.Equal(0, (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        transport.Release(message.MessageKey);
+        await WaitUntilAsync(async () => (await ReadRowAsync(message)).Status == EmailStatus.Sent, "the row to be Sent");
+        Assert.Equal(1, transport.Delivered.GetValueOrDefault(message.MessageKey));
+        Assert.Equal(0, (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+    }
+
+    [Fact]
+    public async Task Sweep_RowCommittedButNeverHandedOff_IsDeliveredByTheRunningService()
+    {
+        var settings = Settings(pollers: true);
+        settings["Email:SweepInterval"] = "00:00:01";
+        await using var factory = new PlatformFactory(settings);
+        _ = factory.Services.GetRequiredService<IEmailSender>();
+        var to = $"crashed-{Guid.NewGuid():N}@example.gov";
+        var message = Message("crashed-before-handoff/" + to) with { To = to };
+
+        // As if the process had committed the row and stopped before handing it off or nudging the queue.
+        var table = await factory.Services.GetRequiredService<EmailOutbox>().TableAsync(default);
+        var row = EmailOutboxEntity.From(message, DateTimeOffset.UtcNow);
+        row.Payload = EmailOutboxEntity.Serialize(message);
+        await table.AddEntityAsync(row);
+
+        Assert.Single(await stack.Mail.WaitForMessagesToAsync(to, 1, TimeSpan.FromSeconds(20)));
+        await WaitUntilAsync(async () => (await ReadRowAsync(message)).Status == EmailStatus.Sent, "the row to be Sent");
+    }
+
+    [Fact]
+    public async Task SendAsync_PollersOff_PutsExactlyOneNudgeOnTheQueue()
+    {
+        await using var factory = PlatformFactory.ForStorage(stack.Storage.ConnectionString, pollers: false);
+        var sender = factory.Services.GetRequiredService<IEmailSender>();
+        var queue = await EmptyQueueAsync();
+        var message = Message("functions-nudge/" + Guid.NewGuid());
+
+        Assert.Equal(EmailOutboxResult.Queued, await sender.SendAsync(message));
+
+        var nudge = Assert.Single((await queue.PeekMessagesAsync(32)).Value);
+        Assert.Equal(message.KeyHash, nudge.MessageText);
+        Assert.False(factory.Services.GetRequiredService<EmailOutbox>().HandedOff.TryPeek(out _));
+        Assert.Equal(EmailStatus.Pending, (await ReadRowAsync(message)).Status);
+    }
+
+    [Fact]
+    public async Task DispatchAsync_HandedOffRowTakenMeanwhile_IsBusyAndDeliveredOnce()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var transport = Substitute.For<IEmailTransport>();
+        var outbox = new EmailOutbox(Storage(), NullLogger<EmailOutbox>.Instance);
+        var options = Options.Create(new EmailOptions { EnablePollers = true });
+        var sender = new OutboxEmailSender(outbox, options, time, NullLogger<OutboxEmailSender>.Instance);
+        var dispatcher = new EmailDispatcher(outbox, transport, options, time, NullLogger<EmailDispatcher>.Instance);
+        var message = Message("handoff-stale/" + Guid.NewGuid());
+        await sender.SendAsync(message);
+        Assert.True(outbox.HandedOff.TryRead(out var handedOff));
+        Assert.Equal(message.KeyHash, handedOff.RowKey);
+        Assert.NotEqual(default, handedOff.ETag);
+
+        var byQueue = await dispatcher.DispatchAsync(message.KeyHash, default);
+        var byHandOff = await dispatcher.DispatchAsync(handedOff, default);
+
+        Assert.Equal((DispatchOutcome.Delivered, DispatchOutcome.Busy), (byQueue, byHandOff));
+        await transport.Received(1).DeliverAsync(Arg.Is<EmailMessage>(m => m.MessageKey == message.MessageKey), Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
+    public async Task Service_OneHandedOffDeliveryHangs_TheOthersAreStillDeliveredAndStopGivesTheClaimBack()
+    {
+        var transport = new GatedTransport();
+        var outbox = new EmailOutbox(Storage(), NullLogger<EmailOutbox>.Instance);
+        var options = Options.Create(new EmailOptions { EnablePollers = true, MaxConcurrentDeliveries = 2, SweepInterval = TimeSpan.FromHours(1) });
+        var sender = new OutboxEmailSender(outbox, options, TimeProvider.System, NullLogger<OutboxEmailSender>.Instance);
+        var dispatcher = new EmailDispatcher(outbox, transport, options, TimeProvider.System, NullLogger<EmailDispatcher>.Instance);
+        using var service = new EmailDispatcherService(outbox, dispatcher, options, TimeProvider.System, NullLogger<EmailDispatcherService>.Instance);
+        var hung = Message("handoff-hung/" + Guid.NewGuid());
+        var others = Enumerable.Range(0, 6).Select(i => Message($"handoff-other-{i}/{Guid.NewGuid()}")).ToList();
+        transport.Hold(hung.MessageKey);
+        await service.StartAsync(default);
+        try
+        {
+            await sender.SendAsync(hung);
+            await WaitUntilAsync(() => transport.Started.ContainsKey(hung.MessageKey), "the hung delivery to start");
+            foreach (var other in others)
+            {
+                await sender.SendAsync(other);
+            }
+
+            await WaitUntilAsync(() => others.All(o => transport.Delivered.ContainsKey(o.MessageKey)), "the other emails to be delivered");
+        }
+        finally
+        {
+            await service.StopAsync(default);
+        }
+
+        Assert.All(others, o => Assert.Equal(1, transport.Delivered[o.MessageKey]));
+        Assert.False(transport.Delivered.ContainsKey(hung.MessageKey));
+        var released = await ReadRowAsync(hung);
+        Assert.Equal((EmailStatus.Pending, 0), (released.Status, released.Attempts));
+    }
+
+    private Dictionary<string, string?> Settings(bool pollers) => new()
+    {
+        ["Storage:ConnectionString"] = stack.Storage.ConnectionString,
+        ["Email:Smtp:Port"] = stack.Mail.SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Email:EnablePollers"] = pollers ? "true" : "false",
+        ["Web:Root"] = Path.Combine(Path.GetTempPath(), "no-portal-here"),
+    };
+
+    /// <summary>The shared email queue, emptied (tests in the stack collection run one at a time).</summary>
+    private async Task<QueueClient> EmptyQueueAsync()
+    {
+        var queue = new QueueClient(stack.Storage.ConnectionString, EmailOutbox.QueueName, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        await queue.CreateIfNotExistsAsync();
+        await queue.ClearMessagesAsync();
+        return queue;
+    }
+
+    private StorageClients Storage() => new(
+        Options.Create(new StorageOptions { ConnectionString = stack.Storage.ConnectionString }),
+        NullLogger<StorageClients>.Instance);
+
+    private async Task<EmailOutboxEntity> ReadRowAsync(EmailMessage message)
+    {
+        var table = new TableClient(stack.Storage.ConnectionString, EmailOutboxEntity.TableName);
+        return (await table.GetEntityAsync<EmailOutboxEntity>(EmailOutboxEntity.PartitionFor(message.KeyHash), message.KeyHash)).Value;
+    }
+
+    private static Task WaitUntilAsync(Func<bool> condition, string what) => WaitUntilAsync(() => Task.FromResult(condition()), what);
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"Timed out waiting for {what}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    private static EmailMessage Message(string key) => new()
+    {
+        MessageKey = key,
+        To = "handoff@example.gov",
+        ToName = "Anna Kowalska",
+        Subject = "Welcome to the Innovation Network",
+        TextBody = "You are now a member of the network.",
+        HtmlBody = "<p>You are now a member of the network.</p>",
+    };
+
+    /// <summary>Records deliveries; a held message's delivery waits until it is released or cancelled.</summary>
+    private sealed class GatedTransport : IEmailTransport
+    {
+        private readonly ConcurrentDictionary<string, TaskCompletionSource> _gates = new();
+
+        public ConcurrentDictionary<string, int> Started { get; } = new();
+
+        public ConcurrentDictionary<string, int> Delivered { get; } = new();
+
+        public void Hold(string messageKey) => _gates[messageKey] = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Release(string messageKey) => _gates[messageKey].TrySetResult();
+
+        public async Task DeliverAsync(EmailMessage message, CancellationToken cancellationToken)
+        {
+            Started.AddOrUpdate(message.MessageKey, 1, (_, n) => n + 1);
+            if (_gates.TryGetValue(message.MessageKey, out var gate))
+            {
+                await gate.Task.WaitAsync(cancellationToken);
+            }
+
+            Delivered.AddOrUpdate(message.MessageKey, 1, (_, n) => n + 1);
+        }
+    }
+}
