@@ -93,8 +93,10 @@ public sealed class EmailDispatcher(
                 return DispatchOutcome.NotDue;
         }
 
+        var claim = Guid.NewGuid().ToString("N");
         entity.Status = EmailStatus.Sending;
         entity.LeaseUntil = now + Lease;
+        entity.ClaimId = claim;
         entity.Attempts++;
         try
         {
@@ -103,19 +105,34 @@ public sealed class EmailDispatcher(
         }
         catch (RequestFailedException ex) when (ex.Status == StatusCodes.Status412PreconditionFailed)
         {
-            return DispatchOutcome.Busy;
+            // Someone else's claim, or our own: a write that storage applied but answered too late
+            // is retried by the SDK and then fails its condition. Only the row can tell.
+            if (await ReadOwnAsync(table, entity, claim, EmailStatus.Sending, cancellationToken) is not { } own)
+            {
+                return DispatchOutcome.Busy;
+            }
+
+            entity.ETag = own.ETag;
         }
 
+        var delivered = false;
         try
         {
             var message = EmailOutboxEntity.Deserialize(await outbox.ReadPayloadAsync(entity, cancellationToken));
             await transport.DeliverAsync(message, cancellationToken);
+            delivered = true;
             entity.Status = EmailStatus.Sent;
             entity.SentAt = time.GetUtcNow();
             entity.LeaseUntil = null;
             entity.LastError = null;
-            await table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, CancellationToken.None);
+            await RecordSentAsync(table, entity, claim);
             logger.LogInformation("Email {MessageKey} delivered to {To} on attempt {Attempt}", entity.MessageKey, entity.To, entity.Attempts);
+            return DispatchOutcome.Delivered;
+        }
+        catch (Exception ex) when (delivered && ex is not OperationCanceledException)
+        {
+            // Delivered, but the row could not be marked: its lease lapses and a sweep may send it again.
+            logger.LogWarning("Email {MessageKey} was delivered but could not be marked sent: {Error}", entity.MessageKey, ex.Message);
             return DispatchOutcome.Delivered;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -164,6 +181,34 @@ public sealed class EmailDispatcher(
             logger.LogWarning("Email {MessageKey} attempt {Attempt} failed, retrying at {NextAttemptAt}: {Error}", entity.MessageKey, entity.Attempts, entity.NextAttemptAt, entity.LastError);
             return DispatchOutcome.RetryScheduled;
         }
+    }
+
+    /// <summary>Marks the row sent; when the write's condition fails, checks whether our own earlier attempt of it landed.</summary>
+    private async Task RecordSentAsync(TableClient table, EmailOutboxEntity entity, string claim)
+    {
+        try
+        {
+            await table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, CancellationToken.None);
+        }
+        catch (RequestFailedException ex) when (ex.Status == StatusCodes.Status412PreconditionFailed)
+        {
+            var current = await table.GetEntityIfExistsAsync<EmailOutboxEntity>(entity.PartitionKey, entity.RowKey, cancellationToken: CancellationToken.None);
+            if (current.HasValue && current.Value is { } row && row.ClaimId == claim && row.Status != EmailStatus.Sent)
+            {
+                await table.UpdateEntityAsync(entity, row.ETag, TableUpdateMode.Replace, CancellationToken.None);
+            }
+            else if (!current.HasValue || current.Value is not { Status: EmailStatus.Sent })
+            {
+                throw;
+            }
+        }
+    }
+
+    /// <summary>The row if it is (still) in this state under this claim.</summary>
+    private static async Task<EmailOutboxEntity?> ReadOwnAsync(TableClient table, EmailOutboxEntity entity, string claim, string status, CancellationToken cancellationToken)
+    {
+        var current = await table.GetEntityIfExistsAsync<EmailOutboxEntity>(entity.PartitionKey, entity.RowKey, cancellationToken: cancellationToken);
+        return current.HasValue && current.Value is { } row && row.ClaimId == claim && row.Status == status ? row : null;
     }
 
     private async Task TellObserversAsync(EmailOutboxEntity entity)

@@ -38,6 +38,9 @@ public sealed class EmailOutboxEntity : ITableEntity
 
     public DateTimeOffset? LeaseUntil { get; set; }
 
+    /// <summary>Who holds the current claim: lets a dispatcher whose write was applied but answered late (and retried) recognise its own claim.</summary>
+    public string? ClaimId { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset? SentAt { get; set; }
