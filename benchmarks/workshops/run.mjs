@@ -212,6 +212,9 @@ async function main() {
     console.log(`  not in the inbox: ${missing.slice(0, 20).join(', ')}${missing.length > 20 ? ', …' : ''}`);
   }
 
+  // 2a. The harness's own floor: the same burst shape against an endpoint that touches no storage.
+  const floor = await autocannon({ url: `${appBase}/api/auth/antiforgery`, connections: invitees, amount: invitees, timeout: 60 });
+
   // 2. The registration burst: one request per personal link, all at once.
   const tokens = invitations.map((m) => /#token=([A-Za-z0-9_-]{43})/.exec(m.text)[1]);
   const visitor = new Client(appBase);
@@ -250,6 +253,7 @@ async function main() {
   console.log(`          throughput ${burst.requests.average.toFixed(0)} req/s (mean over the run); ${(tokens.length / burst.duration).toFixed(0)} registrations/s overall`);
   console.log(`          latency p50 ${burst.latency.p50} ms, p90 ${burst.latency.p90} ms, p99 ${burst.latency.p99} ms, max ${burst.latency.max} ms`);
   console.log(`          status codes: 2xx ${burst['2xx']}, 4xx ${burst['4xx']}, 5xx ${burst['5xx']}, errors ${burst.errors}, timeouts ${burst.timeouts}`);
+  console.log(`          floor of this harness (${invitees} concurrent GETs that touch no storage): p50 ${floor.latency.p50} ms, p99 ${floor.latency.p99} ms`);
   console.log(`          result: ${registrations.length} registrations, ${confirmed} confirmed (seats ${seats}), ${waitlisted} waitlisted`);
   const ok = confirmed === Math.min(seats, registrations.length) && new Set(registrations.map((r) => r.personId)).size === registrations.length && unique === invitees;
   console.log(ok ? 'checks: passed' : 'checks: FAILED');

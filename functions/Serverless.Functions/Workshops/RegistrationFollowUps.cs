@@ -22,10 +22,13 @@ public sealed class RegistrationFollowUps
 /// <summary>
 /// Runs queued follow-ups a few at a time. One that fails keeps its flag on the registration row,
 /// and <see cref="RegistrationFollowUpSweep"/> finishes it later; so does a stop with work queued.
+/// While people are waiting for their seats the follow-ups yield to them (for at most
+/// <see cref="MaxYield"/> each): in a burst, storage goes to the answers first.
 /// </summary>
-public sealed class RegistrationFollowUpWorker(RegistrationFollowUps queue, RegistrationService registrations, ILogger<RegistrationFollowUpWorker> logger) : BackgroundService
+public sealed class RegistrationFollowUpWorker(RegistrationFollowUps queue, RegistrationService registrations, SeatAllocator seats, ILogger<RegistrationFollowUpWorker> logger) : BackgroundService
 {
     private const int Concurrency = 4;
+    private static readonly TimeSpan MaxYield = TimeSpan.FromSeconds(2);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(Enumerable.Range(0, Concurrency).Select(_ => RunAsync(stoppingToken)));
@@ -38,6 +41,12 @@ public sealed class RegistrationFollowUpWorker(RegistrationFollowUps queue, Regi
             {
                 try
                 {
+                    var yieldUntil = Environment.TickCount64 + (long)MaxYield.TotalMilliseconds;
+                    while (seats.Busy && Environment.TickCount64 < yieldUntil)
+                    {
+                        await Task.Delay(20, stoppingToken);
+                    }
+
                     await registrations.RunFollowUpAsync(followUp, stoppingToken);
                 }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
