@@ -177,6 +177,44 @@ public sealed class PeopleStore(StorageClients storage)
         }
     }
 
+    /// <summary>
+    /// Creates up to 50 new people (with their email index rows) in one transaction: all or none.
+    /// False when any of them exists or any address is taken meanwhile; the caller then creates
+    /// them one by one with <see cref="CreateAsync"/>, which tells each case apart.
+    /// </summary>
+    public async Task<bool> TryCreateManyAsync(IReadOnlyList<PersonEntity> people, CancellationToken cancellationToken)
+    {
+        if (people.Count is 0 or > 50 || people.Select(p => EmailRow(p.Email)).Distinct(StringComparer.Ordinal).Count() != people.Count)
+        {
+            return false;
+        }
+
+        var actions = new List<TableTransactionAction>(people.Count * 2);
+        foreach (var person in people)
+        {
+            person.PartitionKey = Partition;
+            person.RowKey = PersonRow(person.Id);
+            actions.Add(new(TableTransactionActionType.Add, person));
+            actions.Add(new(TableTransactionActionType.Add, new EmailIndexEntity { RowKey = EmailRow(person.Email), PersonId = person.Id }));
+        }
+
+        var table = await TableAsync(cancellationToken);
+        try
+        {
+            var response = await table.SubmitTransactionAsync(actions, cancellationToken);
+            for (var i = 0; i < people.Count; i++)
+            {
+                people[i].ETag = response.Value[i * 2].Headers.ETag ?? people[i].ETag;
+            }
+
+            return true;
+        }
+        catch (TableTransactionFailedException ex) when (ex.Status == StatusCodes.Status409Conflict)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Replaces the person if it still has <paramref name="ifMatch"/>; moves the email index when the address changed.</summary>
     public async Task<WriteOutcome> UpdateAsync(PersonEntity person, string previousEmail, ETag ifMatch, CancellationToken cancellationToken)
     {

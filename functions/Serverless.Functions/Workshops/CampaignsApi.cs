@@ -290,44 +290,67 @@ public static class CampaignsApi
             return [];
         }
 
-        var result = new List<PersonEntity>();
-        var gate = new object();
-        await Parallel.ForEachAsync(rows.DistinctBy(r => PeopleStore.NormalizeEmail(r.Email)), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (row, ct) =>
+        // Known addresses are looked up; the new people are created 50 to a transaction (one by
+        // one only when someone created one of them meanwhile), each with its audit entry.
+        var result = new System.Collections.Concurrent.ConcurrentBag<PersonEntity>();
+        var missing = new System.Collections.Concurrent.ConcurrentBag<(int Line, string Email, string? Name, string? Language)>();
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(rows.DistinctBy(r => PeopleStore.NormalizeEmail(r.Email)), parallel, async (row, ct) =>
         {
-            var person = await people.FindByEmailAsync(row.Email, ct);
-            if (person is null)
+            if (await people.FindByEmailAsync(row.Email, ct) is { } person)
             {
-                var now = time.GetUtcNow();
-                var created = new PersonEntity
+                result.Add(person);
+            }
+            else
+            {
+                missing.Add(row);
+            }
+        });
+
+        var now = time.GetUtcNow();
+        var fresh = missing.OrderBy(r => r.Line).Select(row =>
+        {
+            var created = new PersonEntity
+            {
+                Id = Guid.NewGuid().ToString("N"),
+                Name = string.IsNullOrWhiteSpace(row.Name) ? row.Email.Split('@')[0] : row.Name,
+                Email = PeopleStore.NormalizeEmail(row.Email),
+                PreferredLanguage = Languages.Normalize(row.Language),
+                NetworkRole = "workshop invitee",
+                CreatedAt = now,
+                UpdatedAt = now,
+            };
+            created.SetRoles([Roles.Member]);
+            return created;
+        }).ToList();
+        await Parallel.ForEachAsync(fresh.Chunk(50), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (chunk, ct) =>
+        {
+            var created = new List<PersonEntity>();
+            if (await people.TryCreateManyAsync(chunk, ct))
+            {
+                created.AddRange(chunk);
+            }
+            else
+            {
+                foreach (var person in chunk)
                 {
-                    Id = Guid.NewGuid().ToString("N"),
-                    Name = string.IsNullOrWhiteSpace(row.Name) ? row.Email.Split('@')[0] : row.Name,
-                    Email = PeopleStore.NormalizeEmail(row.Email),
-                    PreferredLanguage = Languages.Normalize(row.Language),
-                    NetworkRole = "workshop invitee",
-                    CreatedAt = now,
-                    UpdatedAt = now,
-                };
-                created.SetRoles([Roles.Member]);
-                if (await people.CreateAsync(created, ct) == WriteOutcome.Done)
-                {
-                    await audit.RecordAsync(new AuditRecord(PeopleApi.RecordType, created.Id, "created", After: created.ToAudit()), ct);
-                    person = created;
-                }
-                else
-                {
-                    person = await people.FindByEmailAsync(row.Email, ct);
+                    if (await people.CreateAsync(person, ct) == WriteOutcome.Done)
+                    {
+                        created.Add(person);
+                    }
+                    else if (await people.FindByEmailAsync(person.Email, ct) is { } existing)
+                    {
+                        result.Add(existing);
+                    }
                 }
             }
 
-            if (person is not null)
+            await Parallel.ForEachAsync(created, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (person, innerCt) =>
             {
-                lock (gate)
-                {
-                    result.Add(person);
-                }
-            }
+                await audit.RecordAsync(new AuditRecord(PeopleApi.RecordType, person.Id, "created", After: person.ToAudit()), innerCt);
+                result.Add(person);
+            });
         });
-        return result;
+        return [.. result];
     }
 }

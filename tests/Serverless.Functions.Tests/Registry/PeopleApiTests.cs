@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Serverless.Functions.Registry;
 using Serverless.Functions.Tests.Identity;
 
 namespace Serverless.Functions.Tests.Registry;
@@ -22,6 +24,27 @@ public sealed class PeopleApiTests(StackFixture stack)
         var errors = (await response.ProblemAsync()).GetProperty("errors");
         Assert.Equal(["email", "name", "organisationId", "preferredLanguage"], errors.EnumerateObject().Select(p => p.Name).Order());
         Assert.Equal(0, list.GetProperty("total").GetInt32());
+    }
+
+    [Fact]
+    public async Task TryCreateMany_OneAddressAlreadyTaken_WritesNoneAndTheRestCanBeCreatedOneByOne()
+    {
+        await using var factory = PortalTestHost.Create(stack);
+        var store = factory.Services.GetRequiredService<PeopleStore>();
+        var existing = await factory.SeedPersonAsync();
+        PersonEntity New(string email) => new() { Id = Guid.NewGuid().ToString("N"), Name = email.Split('@')[0], Email = email, CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow };
+        var fresh = Enumerable.Range(0, 3).Select(i => New(PortalTestHost.UniqueEmail("batch" + i))).ToList();
+
+        var refused = await store.TryCreateManyAsync([.. fresh, New(existing.Email)], default);
+        var foundAfterRefusal = await Task.WhenAll(fresh.Select(p => store.FindByEmailAsync(p.Email, default)));
+        var created = await store.TryCreateManyAsync(fresh, default);
+        var found = await Task.WhenAll(fresh.Select(p => store.FindByEmailAsync(p.Email, default)));
+
+        Assert.False(refused);
+        Assert.All(foundAfterRefusal, Assert.Null);
+        Assert.True(created);
+        Assert.Equal(fresh.Select(p => p.Id), found.Select(p => p!.Id));
+        Assert.Equal(existing.Id, (await store.FindByEmailAsync(existing.Email, default))!.Id);
     }
 
     [Fact]
