@@ -170,7 +170,7 @@ public static class InvitationApi
 
         // Seats left: as the registration's own transaction committed them, or read now.
         var counters = knownCounters is not null && c.Sessions.All(s => knownCounters.ContainsKey(s.Id))
-            ? knownCounters.ToDictionary(x => x.Key, x => x.Value)
+            ? knownCounters
             : (await store.GetCountersAsync(c.Series.Id, c.Sessions.Select(s => s.Id), cancellationToken)).ToDictionary(x => x.SessionId, x => new SeatCount(x.Capacity, x.Taken));
         var organisationName = await registrations.OrganisationNameAsync(c.Person.OrganisationId, c.Person.PreferredLanguage, cancellationToken);
         int? position = knownPosition;

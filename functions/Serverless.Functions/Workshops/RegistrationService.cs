@@ -69,8 +69,16 @@ public sealed class RegistrationService(
     private readonly ConcurrentDictionary<string, (DateTimeOffset At, object Value)> _cache = new(StringComparer.Ordinal);
     private readonly MemoryCache _links = new(new MemoryCacheOptions { SizeLimit = 100_000 });
 
-    /// <summary>Keeps what a freshly issued (or just resolved) link stands for, so registering through it reads nothing.</summary>
-    public void RememberLink(string token, InvitationLinkSnapshot link)
+    /// <summary>Issues a personal invitation link to the recipient and remembers who it went to, so registering through it reads nothing.</summary>
+    public async Task<string> IssueInvitationLinkAsync(string campaignId, WorkshopEmails.Recipient to, string? organisationId, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        var token = await links.IssueInvitationAsync(campaignId, to.PersonId, until, cancellationToken);
+        RememberLink(token, new InvitationLinkSnapshot(campaignId, to.PersonId, to.Email, to.Name, to.Language, organisationId, until));
+        return token;
+    }
+
+    /// <summary>Keeps what a freshly issued (or just resolved) link stands for.</summary>
+    private void RememberLink(string token, InvitationLinkSnapshot link)
     {
         var now = time.GetUtcNow();
         if (link.ValidUntil <= now || link.OrganisationId is null || !SecureToken.IsWellFormed(token))
@@ -702,6 +710,12 @@ public sealed class RegistrationService(
         where T : class
     {
         var now = time.GetUtcNow();
+        if (_cache.TryGetValue(key, out var hit) && now - hit.At < CacheLifetime)
+        {
+            // The hot path: a live entry, no allocation.
+            return await ((Lazy<Task<T?>>)hit.Value).Value;
+        }
+
         var fresh = (At: now, Value: (object)new Lazy<Task<T?>>(load));
         var entry = _cache.AddOrUpdate(key, _ => fresh, (_, existing) => now - existing.At < CacheLifetime ? existing : fresh);
         var task = ((Lazy<Task<T?>>)entry.Value).Value;

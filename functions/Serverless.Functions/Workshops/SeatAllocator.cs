@@ -33,10 +33,9 @@ public sealed class SeatAllocator(WorkshopStore store, ILogger<SeatAllocator> lo
     private const int MaxOperations = 100;
 
     private readonly ConcurrentDictionary<string, SeriesQueue> _queues = new(StringComparer.Ordinal);
-    private int _inFlight;
 
-    /// <summary>Whether registrations are waiting for their seats (background work can yield to them).</summary>
-    public bool Busy => Volatile.Read(ref _inFlight) > 0;
+    /// <summary>Whether registrations are waiting for their seats (background work can yield to them): some series' queue is draining.</summary>
+    public bool Busy => _queues.Values.Any(q => q.Draining);
 
     /// <summary>
     /// Allocates a seat (or a waitlist place) for the row, which must be new. On success the row
@@ -46,8 +45,6 @@ public sealed class SeatAllocator(WorkshopStore store, ILogger<SeatAllocator> lo
     public Task<SeatAllocation> AllocateAsync(RegistrationEntity row, bool waitlistEnabled, IEnumerable<string> sessionIds, CancellationToken cancellationToken)
     {
         var pending = new Pending(row, waitlistEnabled, [.. sessionIds.Append(row.SessionId).Distinct(StringComparer.Ordinal)]);
-        Interlocked.Increment(ref _inFlight);
-        _ = pending.Done.Task.ContinueWith(_ => Interlocked.Decrement(ref _inFlight), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         var queue = _queues.GetOrAdd(row.SeriesId, _ => new SeriesQueue());
         bool start;
         lock (queue)
@@ -224,6 +221,7 @@ public sealed class SeatAllocator(WorkshopStore store, ILogger<SeatAllocator> lo
     {
         public List<Pending> Items { get; } = [];
 
+        /// <summary>Set and cleared under the queue's lock; read without it by <see cref="Busy"/>, where a moment's staleness does no harm.</summary>
         public bool Draining { get; set; }
     }
 

@@ -56,11 +56,11 @@ public sealed class SendWorkshopInvitation(
         }
 
         var until = LinkExpiry(sessions, input.DeadlineUtc, options.Value, time);
-        var token = await links.IssueInvitationAsync(input.CampaignId, invitation.PersonId, until, CancellationToken.None);
-        registrations.RememberLink(token, new InvitationLinkSnapshot(input.CampaignId, invitation.PersonId, invitation.Email, invitation.Name, invitation.Language, invitation.OrganisationId, until));
+        var to = new WorkshopEmails.Recipient(invitation.PersonId, invitation.Email, invitation.Name, invitation.Language);
+        var token = await registrations.IssueInvitationLinkAsync(input.CampaignId, to, invitation.OrganisationId, until, CancellationToken.None);
         var message = emails.Invitation(
             MessageKey(input.CampaignId, invitation.PersonId),
-            new WorkshopEmails.Recipient(invitation.PersonId, invitation.Email, invitation.Name, invitation.Language),
+            to,
             series,
             sessions,
             new DateTimeOffset(input.DeadlineUtc, TimeSpan.Zero),
@@ -128,12 +128,12 @@ public sealed class SendInvitationReminder(
         }
 
         var until = SendWorkshopInvitation.LinkExpiry(sessions, input.DeadlineUtc, options.Value, time);
-        var token = await links.IssueInvitationAsync(input.CampaignId, person.Id, until, CancellationToken.None);
-        registrations.RememberLink(token, new InvitationLinkSnapshot(input.CampaignId, person.Id, person.Email, person.Name, person.PreferredLanguage, person.OrganisationId ?? "", until));
+        var to = new WorkshopEmails.Recipient(person.Id, person.Email, person.Name, person.PreferredLanguage);
+        var token = await registrations.IssueInvitationLinkAsync(input.CampaignId, to, person.OrganisationId ?? "", until, CancellationToken.None);
         await email.SendAsync(
             emails.Invitation(
                 $"workshop-invitation-reminder/{input.CampaignId}/{person.Id}",
-                new WorkshopEmails.Recipient(person.Id, person.Email, person.Name, person.PreferredLanguage),
+                to,
                 series,
                 sessions,
                 new DateTimeOffset(input.DeadlineUtc, TimeSpan.Zero),
