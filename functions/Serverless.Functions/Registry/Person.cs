@@ -157,17 +157,10 @@ public sealed class PeopleStore(StorageClients storage)
 
     public async Task<WriteOutcome> CreateAsync(PersonEntity person, CancellationToken cancellationToken)
     {
-        person.PartitionKey = Partition;
-        person.RowKey = PersonRow(person.Id);
         var table = await TableAsync(cancellationToken);
         try
         {
-            var response = await table.SubmitTransactionAsync(
-                [
-                    new TableTransactionAction(TableTransactionActionType.Add, person),
-                    new TableTransactionAction(TableTransactionActionType.Add, new EmailIndexEntity { RowKey = EmailRow(person.Email), PersonId = person.Id }),
-                ],
-                cancellationToken);
+            var response = await table.SubmitTransactionAsync(AddActions(person), cancellationToken);
             person.ETag = response.Value[0].Headers.ETag ?? person.ETag;
             return WriteOutcome.Done;
         }
@@ -189,19 +182,10 @@ public sealed class PeopleStore(StorageClients storage)
             return false;
         }
 
-        var actions = new List<TableTransactionAction>(people.Count * 2);
-        foreach (var person in people)
-        {
-            person.PartitionKey = Partition;
-            person.RowKey = PersonRow(person.Id);
-            actions.Add(new(TableTransactionActionType.Add, person));
-            actions.Add(new(TableTransactionActionType.Add, new EmailIndexEntity { RowKey = EmailRow(person.Email), PersonId = person.Id }));
-        }
-
         var table = await TableAsync(cancellationToken);
         try
         {
-            var response = await table.SubmitTransactionAsync(actions, cancellationToken);
+            var response = await table.SubmitTransactionAsync(people.SelectMany(AddActions), cancellationToken);
             for (var i = 0; i < people.Count; i++)
             {
                 people[i].ETag = response.Value[i * 2].Headers.ETag ?? people[i].ETag;
@@ -213,6 +197,18 @@ public sealed class PeopleStore(StorageClients storage)
         {
             return false;
         }
+    }
+
+    /// <summary>The two Adds that create a person: its row, and its email index row (so an address is taken once).</summary>
+    private static TableTransactionAction[] AddActions(PersonEntity person)
+    {
+        person.PartitionKey = Partition;
+        person.RowKey = PersonRow(person.Id);
+        return
+        [
+            new(TableTransactionActionType.Add, person),
+            new(TableTransactionActionType.Add, new EmailIndexEntity { RowKey = EmailRow(person.Email), PersonId = person.Id }),
+        ];
     }
 
     /// <summary>Replaces the person if it still has <paramref name="ifMatch"/>; moves the email index when the address changed.</summary>

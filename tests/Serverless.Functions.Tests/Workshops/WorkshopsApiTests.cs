@@ -133,9 +133,9 @@ public sealed class WorkshopsApiTests(StackFixture stack)
         using var sent = await admin.PostAsync($"/api/workshops/series/{seriesId}/sessions/{sessionId}/survey", null);
         using var again = await admin.PostAsync($"/api/workshops/series/{seriesId}/sessions/{sessionId}/survey", null);
         var surveyMail = await stack.Mail.WaitForMessagesToAsync(people[0].Email, 2, TimeSpan.FromSeconds(20));
-        var surveyToken = PortalTestHost.TokenFrom(surveyMail.Last(m => m.GetProperty("subject").GetString()!.Contains("How was", StringComparison.Ordinal)).GetProperty("text").GetString()!);
+        var surveyToken = PortalTestHost.TokenFrom(surveyMail.Single(m => m.GetProperty("subject").GetString()!.Contains("How was", StringComparison.Ordinal)).GetProperty("text").GetString()!);
         var secondMail = await stack.Mail.WaitForMessagesToAsync(people[1].Email, 2, TimeSpan.FromSeconds(20));
-        var secondToken = PortalTestHost.TokenFrom(secondMail.Last().GetProperty("text").GetString()!);
+        var secondToken = PortalTestHost.TokenFrom(secondMail.Single(m => m.GetProperty("subject").GetString()!.Contains("How was", StringComparison.Ordinal)).GetProperty("text").GetString()!);
 
         var page = await WorkshopTestHost.SendAsync(client, HttpMethod.Get, "/api/workshops/survey", surveyToken);
         using var bad = WorkshopTestHost.WithToken(HttpMethod.Post, "/api/workshops/survey", surveyToken, new { ratings = new { overall = 6, content = 4 }, comment = "" });

@@ -31,13 +31,9 @@ public sealed class EmailDispatcher(
         }
 
         var table = await outbox.TableAsync(cancellationToken);
-        var found = await table.GetEntityIfExistsAsync<EmailOutboxEntity>(EmailOutboxEntity.PartitionFor(keyHash), keyHash, cancellationToken: cancellationToken);
-        if (!found.HasValue || found.Value is null)
-        {
-            return DispatchOutcome.NotFound;
-        }
-
-        return await DispatchAsync(table, found.Value, cancellationToken);
+        return await ReadAsync(table, EmailOutboxEntity.PartitionFor(keyHash), keyHash, cancellationToken) is { } row
+            ? await DispatchAsync(table, row, cancellationToken)
+            : DispatchOutcome.NotFound;
     }
 
     /// <summary>
@@ -107,7 +103,7 @@ public sealed class EmailDispatcher(
         {
             // Someone else's claim, or our own: a write that storage applied but answered too late
             // is retried by the SDK and then fails its condition. Only the row can tell.
-            if (await ReadOwnAsync(table, entity, claim, EmailStatus.Sending, cancellationToken) is not { } own)
+            if (await ReadAsync(table, entity.PartitionKey, entity.RowKey, cancellationToken) is not { Status: EmailStatus.Sending } own || own.ClaimId != claim)
             {
                 return DispatchOutcome.Busy;
             }
@@ -192,23 +188,23 @@ public sealed class EmailDispatcher(
         }
         catch (RequestFailedException ex) when (ex.Status == StatusCodes.Status412PreconditionFailed)
         {
-            var current = await table.GetEntityIfExistsAsync<EmailOutboxEntity>(entity.PartitionKey, entity.RowKey, cancellationToken: CancellationToken.None);
-            if (current.HasValue && current.Value is { } row && row.ClaimId == claim && row.Status != EmailStatus.Sent)
+            var current = await ReadAsync(table, entity.PartitionKey, entity.RowKey, CancellationToken.None);
+            if (current is not null && current.ClaimId == claim && current.Status != EmailStatus.Sent)
             {
-                await table.UpdateEntityAsync(entity, row.ETag, TableUpdateMode.Replace, CancellationToken.None);
+                await table.UpdateEntityAsync(entity, current.ETag, TableUpdateMode.Replace, CancellationToken.None);
             }
-            else if (!current.HasValue || current.Value is not { Status: EmailStatus.Sent })
+            else if (current is not { Status: EmailStatus.Sent })
             {
                 throw;
             }
         }
     }
 
-    /// <summary>The row if it is (still) in this state under this claim.</summary>
-    private static async Task<EmailOutboxEntity?> ReadOwnAsync(TableClient table, EmailOutboxEntity entity, string claim, string status, CancellationToken cancellationToken)
+    /// <summary>The row as it is now, or null when there is none.</summary>
+    private static async Task<EmailOutboxEntity?> ReadAsync(TableClient table, string partitionKey, string rowKey, CancellationToken cancellationToken)
     {
-        var current = await table.GetEntityIfExistsAsync<EmailOutboxEntity>(entity.PartitionKey, entity.RowKey, cancellationToken: cancellationToken);
-        return current.HasValue && current.Value is { } row && row.ClaimId == claim && row.Status == status ? row : null;
+        var found = await table.GetEntityIfExistsAsync<EmailOutboxEntity>(partitionKey, rowKey, cancellationToken: cancellationToken);
+        return found.HasValue ? found.Value : null;
     }
 
     private async Task TellObserversAsync(EmailOutboxEntity entity)

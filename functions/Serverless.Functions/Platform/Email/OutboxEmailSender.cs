@@ -50,22 +50,32 @@ public sealed class OutboxEmailSender(EmailOutbox outbox, IOptions<EmailOptions>
             return EmailOutboxResult.AlreadyQueued;
         }
 
-        if (options.Value.EnablePollers && added.Headers.ETag is { } etag)
+        if (!HandOff(entity, added.Headers.ETag))
         {
-            // The dispatcher claims the row with this ETag; once handed off, the entity is the dispatcher's.
-            entity.ETag = etag;
-            if (outbox.TryHandOff(entity))
-            {
-                logger.LogInformation("Email {MessageKey} to {To} queued", message.MessageKey, message.To);
-                return EmailOutboxResult.Queued;
-            }
-
-            logger.LogWarning("Email hand-off is full; nudging {KeyHash} through the queue", message.KeyHash);
+            await outbox.NotifyAsync(entity.RowKey, cancellationToken);
         }
 
-        await outbox.NotifyAsync(entity.RowKey, cancellationToken);
         logger.LogInformation("Email {MessageKey} to {To} queued", message.MessageKey, message.To);
         return EmailOutboxResult.Queued;
+    }
+
+    /// <summary>In standalone mode, gives the committed row to this process's dispatcher; false when the queue must carry the nudge instead.</summary>
+    private bool HandOff(EmailOutboxEntity entity, ETag? etag)
+    {
+        if (!options.Value.EnablePollers || etag is null)
+        {
+            return false;
+        }
+
+        // The dispatcher claims the row with this ETag; once handed off, the entity is the dispatcher's.
+        entity.ETag = etag.Value;
+        if (outbox.TryHandOff(entity))
+        {
+            return true;
+        }
+
+        logger.LogWarning("Email hand-off is full; nudging {KeyHash} through the queue", entity.RowKey);
+        return false;
     }
 }
 
