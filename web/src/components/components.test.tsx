@@ -6,6 +6,7 @@ import { DataTable, type Column } from './DataTable';
 import { Dialog } from './Dialog';
 import { ErrorSummary, mapProblemErrors } from './ErrorSummary';
 import { FormField } from './FormField';
+import { LanguageOptions } from './LanguageOptions';
 import { ProgressBar } from './ProgressBar';
 import { StatusBadge } from './StatusBadge';
 import { renderWithProviders } from './testing';
@@ -326,5 +327,22 @@ describe('ProgressBar and StatusBadge', () => {
     const badge = screen.getByText('Failed', { exact: false });
     expect(badge.textContent).toBe('✕ Failed');
     expect(badge.querySelector('[aria-hidden="true"]')!.textContent).toBe('✕');
+  });
+});
+
+describe('LanguageOptions', () => {
+  it('offers every portal language by its own name, marked with its language', () => {
+    renderWithProviders(
+      <label>
+        Language
+        <select>
+          <LanguageOptions />
+        </select>
+      </label>,
+    );
+    const options = within(screen.getByLabelText('Language')).getAllByRole('option') as HTMLOptionElement[];
+    expect(options.map((o) => o.value)).toEqual(['en', 'ar', 'he', 'el', 'pl', 'bg', 'lv', 'hu']);
+    expect(options[1]!.textContent).toBe('العربية');
+    expect(options[1]!.getAttribute('lang')).toBe('ar');
   });
 });

@@ -3,6 +3,7 @@ import { describeError } from '../../api/describe';
 import { DataTable, type Column } from '../../components/DataTable';
 import { ErrorSummary, type SummaryError } from '../../components/ErrorSummary';
 import { FormField } from '../../components/FormField';
+import { LanguageOptions } from '../../components/LanguageOptions';
 import { ProgressBar } from '../../components/ProgressBar';
 import { StatusBadge } from '../../components/StatusBadge';
 import { useToast } from '../../components/Toasts';
@@ -295,11 +296,7 @@ function Candidates({ cohort, candidates, onChange }: { cohort: Cohort; candidat
         <FormField id="candidate-language" label={t('cohort.candidate.language')} error={fieldErrors['candidate-language']}>
           {(c) => (
             <select {...c} class="input input--short" value={language} onChange={(e) => setLanguage(e.currentTarget.value)}>
-              {['en', 'ar', 'he', 'el', 'pl', 'bg', 'lv', 'hu'].map((l) => (
-                <option key={l} value={l}>
-                  {l}
-                </option>
-              ))}
+              <LanguageOptions />
             </select>
           )}
         </FormField>

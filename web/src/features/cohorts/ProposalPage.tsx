@@ -2,9 +2,9 @@ import { useEffect, useState } from 'preact/hooks';
 import { DataTable } from '../../components/DataTable';
 import { ErrorSummary, type SummaryError } from '../../components/ErrorSummary';
 import { FormField } from '../../components/FormField';
+import { LanguageOptions } from '../../components/LanguageOptions';
 import { StatusBadge } from '../../components/StatusBadge';
 import { useI18n } from '../../i18n/I18nProvider';
-import { languages } from '../../i18n/catalogue';
 import { tokenFromLocation } from '../../session/api';
 import { PageHeading } from '../../shell/PageHeading';
 import { failureOf } from '../workshops/forms';
@@ -98,11 +98,7 @@ export function ProposalPage() {
         <FormField id={ids.language} label={t('cohort.candidate.language')} error={fieldErrors[ids.language]}>
           {(c) => (
             <select {...c} class="input input--short" value={language} onChange={(e) => setLanguage(e.currentTarget.value)}>
-              {languages.map((l) => (
-                <option key={l.code} value={l.code} lang={l.code}>
-                  {l.name}
-                </option>
-              ))}
+              <LanguageOptions />
             </select>
           )}
         </FormField>

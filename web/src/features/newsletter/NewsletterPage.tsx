@@ -2,8 +2,9 @@ import { useState } from 'preact/hooks';
 import { describeError } from '../../api/describe';
 import { ErrorSummary, mapProblemErrors, type SummaryError } from '../../components/ErrorSummary';
 import { FormField } from '../../components/FormField';
+import { LanguageOptions } from '../../components/LanguageOptions';
 import { useI18n } from '../../i18n/I18nProvider';
-import { isLanguage, languages } from '../../i18n/catalogue';
+import { isLanguage } from '../../i18n/catalogue';
 import { CodedApiError, send } from '../../session/request';
 import { PageHeading } from '../../shell/PageHeading';
 import { looksLikeEmail } from '../auth/SignInPage';
@@ -97,11 +98,7 @@ export function NewsletterPage() {
         <FormField id={ids.language} label={t('newsletter.language')} error={fieldErrors[ids.language]}>
           {(c) => (
             <select {...c} class="input" value={chosen} onChange={(e) => isLanguage(e.currentTarget.value) && setChosen(e.currentTarget.value)}>
-              {languages.map((l) => (
-                <option key={l.code} value={l.code} lang={l.code}>
-                  {l.name}
-                </option>
-              ))}
+              <LanguageOptions />
             </select>
           )}
         </FormField>

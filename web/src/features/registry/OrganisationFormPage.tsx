@@ -1,4 +1,5 @@
 import { FormField } from '../../components/FormField';
+import { LanguageOptions } from '../../components/LanguageOptions';
 import { useI18n } from '../../i18n/I18nProvider';
 import { languages } from '../../i18n/catalogue';
 import { Link, usePath } from '../../router/router';
@@ -166,11 +167,7 @@ function OrganisationForm({ id }: { id: string }) {
               <FormField id={nameLanguageId(row.key)} label={t('organisation.nameLanguage', { n: index + 1 })}>
                 {(c) => (
                   <select {...c} class="input" value={row.language} onChange={(e) => setName(row.key, { language: e.currentTarget.value })}>
-                    {languages.map((l) => (
-                      <option key={l.code} value={l.code} lang={l.code}>
-                        {l.name}
-                      </option>
-                    ))}
+                    <LanguageOptions />
                   </select>
                 )}
               </FormField>

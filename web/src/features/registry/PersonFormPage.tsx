@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import { describeError } from '../../api/describe';
 import { FormField } from '../../components/FormField';
+import { LanguageOptions } from '../../components/LanguageOptions';
 import { useToast } from '../../components/Toasts';
 import { useI18n } from '../../i18n/I18nProvider';
-import { languages } from '../../i18n/catalogue';
 import { Link, usePath } from '../../router/router';
 import { portalRoles } from '../../session/api';
 import { CodedApiError } from '../../session/request';
@@ -174,11 +174,7 @@ function PersonForm({ id }: { id: string }) {
         <FormField id={ids.preferredLanguage} label={t('person.language')} hint={t('person.languageHint')} error={fieldErrors[ids.preferredLanguage]}>
           {(c) => (
             <select {...c} class="input" value={form.preferredLanguage} onChange={set('preferredLanguage')}>
-              {languages.map((l) => (
-                <option key={l.code} value={l.code} lang={l.code}>
-                  {l.name}
-                </option>
-              ))}
+              <LanguageOptions />
             </select>
           )}
         </FormField>
