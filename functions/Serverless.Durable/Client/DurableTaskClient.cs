@@ -54,7 +54,7 @@ public class DurableTaskClient
         {
             if (startAt is null)
             {
-                await InstanceWriter.NotifyAsync(_runtime, instanceId, start.Id, cancellationToken);
+                await InstanceWriter.NotifyCreatedAsync(_runtime, instanceId, start.Id, cancellationToken);
             }
 
             return instanceId;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
+using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Serverless.Durable.Storage;
 
@@ -38,6 +39,9 @@ internal sealed class AsyncSignal
 internal sealed class DurableRuntime
 {
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _completions = new(StringComparer.Ordinal);
+    private readonly Channel<HandedOffMessage> _handedOffControl = Channel.CreateBounded<HandedOffMessage>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.Wait });
+    private readonly Channel<HandedOffMessage> _handedOffWork = Channel.CreateBounded<HandedOffMessage>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.Wait });
+    private volatile bool _handOffEnabled;
 
     public DurableRuntime(IDurableStore store, IOptions<DurableTaskOptions> options, TimeProvider timeProvider, DurableTaskRegistry registry)
     {
@@ -77,6 +81,39 @@ internal sealed class DurableRuntime
     }
 
     public string WorkItemQueue => Options.WorkItemQueueName;
+
+    /// <summary>True while this process's pollers run and take messages handed over in memory (<see cref="DurableTaskOptions.LocalHandOff"/>).</summary>
+    public bool HandOffEnabled
+    {
+        get => _handOffEnabled;
+        set => _handOffEnabled = value && Options.LocalHandOff;
+    }
+
+    /// <summary>
+    /// Hands a message to this process's own poller of <paramref name="queue"/> instead of sending it.
+    /// Only for messages whose durable source stays in storage until they are done with; false when
+    /// hand-over is off or the in-memory queue is full (then send it).
+    /// </summary>
+    public bool TryHandOff(string queue, WorkMessage message, OutboxAction? source = null)
+    {
+        if (!_handOffEnabled)
+        {
+            return false;
+        }
+
+        var control = queue == ControlQueue;
+        if (!(control ? _handedOffControl : _handedOffWork).Writer.TryWrite(new HandedOffMessage(message, source)))
+        {
+            return false;
+        }
+
+        (control ? ControlSignal : WorkItemSignal).Set();
+        return true;
+    }
+
+    /// <summary>Takes a message handed over in memory for <paramref name="queue"/>, if any.</summary>
+    public bool TryTakeHandedOff(string queue, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out HandedOffMessage? message) =>
+        (queue == ControlQueue ? _handedOffControl : _handedOffWork).Reader.TryRead(out message);
 
     public async Task SendAsync(string queue, WorkMessage message, CancellationToken cancellationToken, TimeSpan? delay = null)
     {
@@ -233,4 +270,15 @@ internal static class InstanceWriter
 
     public static Task NotifyAsync(DurableRuntime runtime, string instanceId, string? inboxMessageId, CancellationToken cancellationToken) =>
         runtime.SendAsync(runtime.ControlQueue, new WorkMessage { Id = Guid.NewGuid().ToString("N"), Kind = MessageKind.Notify, InstanceId = instanceId, Name = inboxMessageId }, cancellationToken);
+
+    /// <summary>
+    /// Wakes an instance <see cref="CreateInstanceAsync"/> just wrote. It is handed over in memory
+    /// when it can be: a new instance carries the sweeper's pending flag until its first episode,
+    /// so a wake-up lost in a crash is made good by the sweeper.
+    /// </summary>
+    public static Task NotifyCreatedAsync(DurableRuntime runtime, string instanceId, string startMessageId, CancellationToken cancellationToken)
+    {
+        var wake = new WorkMessage { Id = Guid.NewGuid().ToString("N"), Kind = MessageKind.Notify, InstanceId = instanceId, Name = startMessageId, SentAt = runtime.Clock.GetUtcNow() };
+        return runtime.TryHandOff(runtime.ControlQueue, wake) ? Task.CompletedTask : runtime.SendAsync(runtime.ControlQueue, wake, cancellationToken);
+    }
 }

@@ -202,7 +202,64 @@ public sealed class DurableWorker
             }
         }
 
+        if (_runtime.HandOffEnabled)
+        {
+            // In memory: the result is recorded before this returns, and until then the durable
+            // source of this work item (its queue message, or its orchestration's outbox row, which
+            // stays until the result is in the history) is still there.
+            try
+            {
+                reply.SentAt = _runtime.Clock.GetUtcNow();
+                await HandleControlAsync(reply, cancellationToken);
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                _logger.LogDebug(ex, "Recording the result of {Activity} for {InstanceId} in memory failed; it goes through the queue", name, message.InstanceId);
+            }
+        }
+
         await _runtime.SendAsync(ControlQueueName, reply, cancellationToken);
+    }
+
+    /// <summary>
+    /// Handles a message handed over in memory by this process (<see cref="DurableRuntime.TryHandOff"/>).
+    /// If that fails it goes through the queue after all, where retries and dead-lettering apply;
+    /// if even that fails, its source row is left for the sweeper.
+    /// </summary>
+    internal async Task HandleHandedOffAsync(string queueName, HandedOffMessage handedOff, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (queueName == WorkItemQueueName)
+            {
+                await RunActivityAsync(handedOff.Message, 1, cancellationToken);
+            }
+            else
+            {
+                await HandleControlAsync(handedOff.Message, cancellationToken);
+            }
+
+            return;
+        }
+        catch (Exception ex)
+        {
+            _logger.LogDebug(ex, "A message handed over in memory for {InstanceId} failed; it goes through {Queue}", handedOff.Message.InstanceId, queueName);
+        }
+
+        try
+        {
+            await _runtime.SendAsync(queueName, handedOff.Message, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            if (handedOff.Source is not null)
+            {
+                handedOff.Source.HandedOff = false;
+            }
+
+            _logger.LogWarning(ex, "A message for {InstanceId} could not be sent; the sweeper sends it again", handedOff.Message.InstanceId);
+        }
     }
 
     private static TaskFailureDetails Failure(Exception ex)
@@ -708,7 +765,15 @@ public sealed class DurableWorker
             Add(StoreOperationKind.Upsert, row);
         }
 
-        var relayed = state.Outbox.Where(o => o.Value.Relayed).Select(o => o.Key).ToList();
+        // Rows already sent, and work items whose result this checkpoint records (a work item handed
+        // over in memory keeps its row until then, in case this process dies before it is done).
+        var answered = cp.NewExecution
+            ? []
+            : cp.NewHistory.Where(e => e.Kind is EventKind.TaskCompleted or EventKind.TaskFailed).Select(e => e.TaskId).ToHashSet();
+        var relayed = state.Outbox
+            .Where(o => o.Value.Relayed || (o.Value.Action.Kind == OutboxKind.WorkItem && o.Value.Action.Message.ExecutionId == state.ExecutionId && answered.Contains(o.Value.Action.Message.TaskId)))
+            .Select(o => o.Key)
+            .ToHashSet(StringComparer.Ordinal);
         foreach (var id in relayed)
         {
             Add(StoreOperationKind.Delete, new StoreEntity(InstanceState.OutboxKey(id)));
@@ -719,7 +784,7 @@ public sealed class DurableWorker
             Add(StoreOperationKind.Delete, new StoreEntity(orphan));
         }
 
-        next.HasOutbox = cp.Outbox.Count > 0 || state.Outbox.Any(o => !o.Value.Relayed);
+        next.HasOutbox = cp.Outbox.Count > 0 || state.Outbox.Any(o => !o.Value.Relayed && !relayed.Contains(o.Key));
         next.Input = await _runtime.PackAsync(next.Input, state.InstanceId, cancellationToken);
         next.Output = await _runtime.PackAsync(next.Output, state.InstanceId, cancellationToken);
         next.CustomStatus = await _runtime.PackAsync(next.CustomStatus, state.InstanceId, cancellationToken);
@@ -823,7 +888,7 @@ public sealed class DurableWorker
     /// <summary>Sends committed outbox rows this process has not sent yet. Every receiver de-duplicates, so sending twice is harmless.</summary>
     private async Task RelayAsync(InstanceState state, CancellationToken cancellationToken)
     {
-        var pending = state.Outbox.Where(o => !o.Value.Relayed).Select(o => o.Value.Action).ToList();
+        var pending = state.Outbox.Where(o => !o.Value.Relayed && !o.Value.Action.HandedOff).Select(o => o.Value.Action).ToList();
         if (pending.Count == 0)
         {
             return;
@@ -836,7 +901,10 @@ public sealed class DurableWorker
         foreach (var action in pending)
         {
             action.Fresh = false;
-            state.Outbox[action.Id] = (action, true);
+            if (!action.HandedOff)
+            {
+                state.Outbox[action.Id] = (action, true);
+            }
         }
     }
 
@@ -847,7 +915,14 @@ public sealed class DurableWorker
             case OutboxKind.WorkItem:
                 var workItem = action.Message.Copy();
                 workItem.Resent = !action.Fresh;
-                await _runtime.SendAsync(WorkItemQueueName, workItem, cancellationToken);
+                workItem.SentAt = _runtime.Clock.GetUtcNow();
+                action.HandedOff = true;
+                if (!_runtime.TryHandOff(WorkItemQueueName, workItem, action))
+                {
+                    action.HandedOff = false;
+                    await _runtime.SendAsync(WorkItemQueueName, workItem, cancellationToken);
+                }
+
                 break;
             case OutboxKind.Control:
                 await _runtime.SendAsync(ControlQueueName, action.Message, cancellationToken);
@@ -860,8 +935,16 @@ public sealed class DurableWorker
 
                 break;
             case OutboxKind.CreateInstance:
-                await InstanceWriter.CreateInstanceAsync(_runtime, action.Message, null, cancellationToken);
-                await InstanceWriter.NotifyAsync(_runtime, action.Message.InstanceId, action.Message.Id, cancellationToken);
+                if (await InstanceWriter.CreateInstanceAsync(_runtime, action.Message, null, cancellationToken))
+                {
+                    await InstanceWriter.NotifyCreatedAsync(_runtime, action.Message.InstanceId, action.Message.Id, cancellationToken);
+                }
+                else
+                {
+                    // Created before (this row is being sent again): the wake-up goes through the queue as ever.
+                    await InstanceWriter.NotifyAsync(_runtime, action.Message.InstanceId, action.Message.Id, cancellationToken);
+                }
+
                 break;
             case OutboxKind.Timer:
                 var message = action.Message.Copy();

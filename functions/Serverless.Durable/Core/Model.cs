@@ -131,7 +131,24 @@ internal sealed class OutboxAction
     /// <summary>Committed by this process and not sent before, so its receiver need not look for an earlier copy.</summary>
     [JsonIgnore]
     public bool Fresh { get; set; }
+
+    /// <summary>
+    /// A work item handed to this process's own activity worker in memory: not sent again by this
+    /// process, and its row is kept until the activity's result is in the history (or the hand-over
+    /// fails, which clears the flag so the next relay sends it through the queue).
+    /// </summary>
+    [JsonIgnore]
+    public bool HandedOff
+    {
+        get => Volatile.Read(ref _handedOff);
+        set => Volatile.Write(ref _handedOff, value);
+    }
+
+    private bool _handedOff;
 }
+
+/// <summary>A message handed to this process's own poller in memory; <paramref name="Source"/> is the outbox row it came from, if any.</summary>
+internal sealed record HandedOffMessage(WorkMessage Message, OutboxAction? Source);
 
 internal static class InternalJson
 {

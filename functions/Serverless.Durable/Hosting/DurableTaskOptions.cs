@@ -33,6 +33,15 @@ public sealed class DurableTaskOptions
     /// <summary>Run the runtime's own queue and timer pollers (standalone mode). False in Functions mode, where triggers call <see cref="DurableWorker.HandleMessageAsync"/> and <see cref="DurableWorker.SweepAsync"/>.</summary>
     public bool EnablePollers { get; set; } = true;
 
+    /// <summary>
+    /// With pollers on: messages this process sends to its own workers (activity work items, their
+    /// results, the first wake-up of instances it creates) are handed over in memory instead of
+    /// through the queues. The rows that make them durable stay until they are done with (an
+    /// activity's outbox row until its result is in the history, a new instance's pending flag until
+    /// its first episode), so a crash leaves them to the sweeper. Off: every message goes through the queues.
+    /// </summary>
+    public bool LocalHandOff { get; set; } = true;
+
     /// <summary>How long a received message stays hidden while it is handled.</summary>
     public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
 

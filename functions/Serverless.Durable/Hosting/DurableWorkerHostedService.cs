@@ -47,6 +47,9 @@ public sealed class DurableWorkerHostedService : IHostedService, IAsyncDisposabl
             _logger.LogError("Durable task hub storage cannot be initialised, retrying every 10 s: {Reason}", ex.Message);
         }
 
+        // Messages handed over in memory wait there until the pollers start.
+        _runtime.HandOffEnabled = _runtime.Options.EnablePollers;
+        _stopping.Token.Register(() => _runtime.HandOffEnabled = false);
         _loops.Add(Task.Run(() => InitializeThenPollAsync(initialized, _stopping.Token), CancellationToken.None));
     }
 
@@ -124,6 +127,7 @@ public sealed class DurableWorkerHostedService : IHostedService, IAsyncDisposabl
     {
         using var slots = new SemaphoreSlim(concurrency, concurrency);
         var delay = _runtime.Options.PollingMinInterval;
+        var lastReceive = 0L;
         while (!cancellationToken.IsCancellationRequested)
         {
             var held = 0;
@@ -131,6 +135,19 @@ public sealed class DurableWorkerHostedService : IHostedService, IAsyncDisposabl
             {
                 await slots.WaitAsync(cancellationToken);
                 held = 1;
+
+                // Messages this process handed over in memory come first, but the queue is still
+                // read at least every quarter second, for messages from elsewhere.
+                if (Environment.TickCount64 - lastReceive < 250 && _runtime.TryTakeHandedOff(queue, out var handedOff))
+                {
+                    held = 0;
+                    delay = _runtime.Options.PollingMinInterval;
+                    _ = HandleHandedOffAsync(queue, handedOff, slots, cancellationToken);
+                    continue;
+                }
+
+                lastReceive = Environment.TickCount64;
+
                 // Never cancelled half-way: a receive the service answered but the client abandoned would
                 // hide its messages for the whole visibility timeout (minutes) after a host stops.
                 var messages = await _runtime.Store.ReceiveMessagesAsync(queue, Math.Min(32, slots.CurrentCount + 1), _runtime.Options.VisibilityTimeout, CancellationToken.None);
@@ -142,6 +159,14 @@ public sealed class DurableWorkerHostedService : IHostedService, IAsyncDisposabl
 
                 if (messages.Count == 0)
                 {
+                    if (_runtime.TryTakeHandedOff(queue, out handedOff))
+                    {
+                        held = 0;
+                        delay = _runtime.Options.PollingMinInterval;
+                        _ = HandleHandedOffAsync(queue, handedOff, slots, cancellationToken);
+                        continue;
+                    }
+
                     await signal.WaitAsync(delay, cancellationToken);
                     delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, _runtime.Options.PollingMaxInterval.TotalMilliseconds));
                     continue;
@@ -220,6 +245,18 @@ public sealed class DurableWorkerHostedService : IHostedService, IAsyncDisposabl
             {
                 _logger.LogDebug(releaseError, "Releasing message {MessageId} failed; it reappears after its visibility timeout", message.MessageId);
             }
+        }
+        finally
+        {
+            slots.Release();
+        }
+    }
+
+    private async Task HandleHandedOffAsync(string queue, HandedOffMessage message, SemaphoreSlim slots, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _worker.HandleHandedOffAsync(queue, message, cancellationToken);
         }
         finally
         {

@@ -34,8 +34,16 @@ public sealed class SeatAllocator(WorkshopStore store, ILogger<SeatAllocator> lo
 
     private readonly ConcurrentDictionary<string, SeriesQueue> _queues = new(StringComparer.Ordinal);
 
-    /// <summary>Whether registrations are waiting for their seats (background work can yield to them): some series' queue is draining.</summary>
-    public bool Busy => _queues.Values.Any(q => q.Draining);
+    /// <summary>A quarter of a second without a new registration ends a burst.</summary>
+    private const long BurstGapMilliseconds = 250;
+
+    private long _lastRequestAt = long.MinValue / 2;
+
+    /// <summary>
+    /// Whether a burst of registrations is under way (background work can yield to it): some series'
+    /// queue is draining, or a registration arrived within the last quarter of a second.
+    /// </summary>
+    public bool Busy => Environment.TickCount64 - Volatile.Read(ref _lastRequestAt) < BurstGapMilliseconds || _queues.Values.Any(q => q.Draining);
 
     /// <summary>
     /// Allocates a seat (or a waitlist place) for the row, which must be new. On success the row
@@ -44,6 +52,7 @@ public sealed class SeatAllocator(WorkshopStore store, ILogger<SeatAllocator> lo
     /// </summary>
     public Task<SeatAllocation> AllocateAsync(RegistrationEntity row, bool waitlistEnabled, IEnumerable<string> sessionIds, CancellationToken cancellationToken)
     {
+        Volatile.Write(ref _lastRequestAt, Environment.TickCount64);
         var pending = new Pending(row, waitlistEnabled, [.. sessionIds.Append(row.SessionId).Distinct(StringComparer.Ordinal)]);
         var queue = _queues.GetOrAdd(row.SeriesId, _ => new SeriesQueue());
         bool start;

@@ -17,6 +17,10 @@ public static class PlatformExtensions
             document.Info.Description = "The platform's HTTP API: network, workshops, nominations, cohorts, library, requests, and operations.";
             return Task.CompletedTask;
         }));
+        // A burst of new connections (a campaign's invitees all opening their links at once) must
+        // not overflow the listen queue: the default of 512 drops the rest, whose clients retry a
+        // second later. The kernel caps it at net.core.somaxconn.
+        builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions>(o => o.Backlog = 4096);
         builder.Services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
 
         // One JSON object per log line in Azure (Application Insights and log queries read fields);
