@@ -240,6 +240,8 @@ public sealed class DurableWorker
                 await HandleControlAsync(handedOff.Message, cancellationToken);
             }
 
+            // Its result is recorded (or was dropped, for an execution that has moved on): the row can go.
+            handedOff.Source?.Delivered = true;
             return;
         }
         catch (Exception ex)
@@ -250,6 +252,7 @@ public sealed class DurableWorker
         try
         {
             await _runtime.SendAsync(queueName, handedOff.Message, CancellationToken.None);
+            handedOff.Source?.Delivered = true;
         }
         catch (Exception ex)
         {
@@ -771,7 +774,7 @@ public sealed class DurableWorker
             ? []
             : cp.NewHistory.Where(e => e.Kind is EventKind.TaskCompleted or EventKind.TaskFailed).Select(e => e.TaskId).ToHashSet();
         var relayed = state.Outbox
-            .Where(o => o.Value.Relayed || (o.Value.Action.Kind == OutboxKind.WorkItem && o.Value.Action.Message.ExecutionId == state.ExecutionId && answered.Contains(o.Value.Action.Message.TaskId)))
+            .Where(o => o.Value.Relayed || o.Value.Action.Delivered || (o.Value.Action.Kind == OutboxKind.WorkItem && o.Value.Action.Message.ExecutionId == state.ExecutionId && answered.Contains(o.Value.Action.Message.TaskId)))
             .Select(o => o.Key)
             .ToHashSet(StringComparer.Ordinal);
         foreach (var id in relayed)
@@ -784,7 +787,7 @@ public sealed class DurableWorker
             Add(StoreOperationKind.Delete, new StoreEntity(orphan));
         }
 
-        next.HasOutbox = cp.Outbox.Count > 0 || state.Outbox.Any(o => !o.Value.Relayed && !relayed.Contains(o.Key));
+        next.HasOutbox = cp.Outbox.Count > 0 || state.Outbox.Any(o => !relayed.Contains(o.Key));
         next.Input = await _runtime.PackAsync(next.Input, state.InstanceId, cancellationToken);
         next.Output = await _runtime.PackAsync(next.Output, state.InstanceId, cancellationToken);
         next.CustomStatus = await _runtime.PackAsync(next.CustomStatus, state.InstanceId, cancellationToken);
@@ -894,21 +897,26 @@ public sealed class DurableWorker
             return;
         }
 
+        var handedOff = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
         await Parallel.ForEachAsync(pending, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (action, ct) =>
         {
-            await RelayOneAsync(action, ct);
+            if (!await RelayOneAsync(action, ct))
+            {
+                handedOff[action.Id] = true;
+            }
         });
         foreach (var action in pending)
         {
             action.Fresh = false;
-            if (!action.HandedOff)
+            if (!handedOff.ContainsKey(action.Id))
             {
                 state.Outbox[action.Id] = (action, true);
             }
         }
     }
 
-    private async Task RelayOneAsync(OutboxAction action, CancellationToken cancellationToken)
+    /// <summary>Sends one outbox row; false when it was handed over in memory instead (its row then stays until it is done with).</summary>
+    private async Task<bool> RelayOneAsync(OutboxAction action, CancellationToken cancellationToken)
     {
         switch (action.Kind)
         {
@@ -917,12 +925,13 @@ public sealed class DurableWorker
                 workItem.Resent = !action.Fresh;
                 workItem.SentAt = _runtime.Clock.GetUtcNow();
                 action.HandedOff = true;
-                if (!_runtime.TryHandOff(WorkItemQueueName, workItem, action))
+                if (_runtime.TryHandOff(WorkItemQueueName, workItem, action))
                 {
-                    action.HandedOff = false;
-                    await _runtime.SendAsync(WorkItemQueueName, workItem, cancellationToken);
+                    return false;
                 }
 
+                action.HandedOff = false;
+                await _runtime.SendAsync(WorkItemQueueName, workItem, cancellationToken);
                 break;
             case OutboxKind.Control:
                 await _runtime.SendAsync(ControlQueueName, action.Message, cancellationToken);
@@ -956,6 +965,8 @@ public sealed class DurableWorker
             default:
                 throw new InvalidOperationException($"Unknown outbox kind {action.Kind}.");
         }
+
+        return true;
     }
 
     /// <summary>Deletes outbox rows already sent and clears the instance's outbox flag (conditional on its ETag).</summary>
@@ -966,7 +977,7 @@ public sealed class DurableWorker
             return;
         }
 
-        var ids = state.Outbox.Where(o => o.Value.Relayed).Select(o => o.Key).Take(99).ToList();
+        var ids = state.Outbox.Where(o => o.Value.Relayed || o.Value.Action.Delivered).Select(o => o.Key).Take(99).ToList();
         var ops = ids.Select(id => new StoreOperation(StoreOperationKind.Delete, new StoreEntity(InstanceState.OutboxKey(id)), "*")).ToList();
         var clear = new StoreEntity(StoreEntity.InstanceRowKey);
         clear["HasOutbox"] = ids.Count < state.Outbox.Count;

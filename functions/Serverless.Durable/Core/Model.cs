@@ -144,7 +144,20 @@ internal sealed class OutboxAction
         set => Volatile.Write(ref _handedOff, value);
     }
 
+    /// <summary>
+    /// Set from the hand-over's own thread once the work item is done with (its result recorded or
+    /// dropped) or safely in the queue after all: the row counts as sent and is deleted with the
+    /// instance's next write.
+    /// </summary>
+    [JsonIgnore]
+    public bool Delivered
+    {
+        get => Volatile.Read(ref _delivered);
+        set => Volatile.Write(ref _delivered, value);
+    }
+
     private bool _handedOff;
+    private bool _delivered;
 }
 
 /// <summary>A message handed to this process's own poller in memory; <paramref name="Source"/> is the outbox row it came from, if any.</summary>

@@ -81,6 +81,8 @@ public sealed class SeatAllocator(WorkshopStore store, ILogger<SeatAllocator> lo
             {
                 if (queue.Items.Count == 0)
                 {
+                    // Counters are remembered only from one transaction to the next within a burst.
+                    queue.Counters.Clear();
                     queue.Draining = false;
                     return;
                 }
@@ -90,7 +92,7 @@ public sealed class SeatAllocator(WorkshopStore store, ILogger<SeatAllocator> lo
 
             try
             {
-                await CommitAsync(seriesId, batch);
+                await CommitAsync(seriesId, queue, batch);
             }
             catch (Exception ex)
             {
@@ -124,13 +126,21 @@ public sealed class SeatAllocator(WorkshopStore store, ILogger<SeatAllocator> lo
         return batch;
     }
 
-    private async Task CommitAsync(string seriesId, List<Pending> batch)
+    private async Task CommitAsync(string seriesId, SeriesQueue queue, List<Pending> batch)
     {
         var table = await store.TableAsync(CancellationToken.None);
         var remaining = new List<Pending>(batch);
         for (var attempt = 1; remaining.Count > 0; attempt++)
         {
-            var counters = (await store.GetCountersAsync(seriesId, remaining.SelectMany(p => p.SessionIds), CancellationToken.None)).ToDictionary(c => c.SessionId, StringComparer.Ordinal);
+            // The counters as the previous transaction of this queue left them, when it knew them all;
+            // their ETags make a stale copy (another process, a cancellation) fail the transaction,
+            // which is then retried after reading them.
+            var wanted = remaining.SelectMany(p => p.SessionIds).Distinct(StringComparer.Ordinal).ToList();
+            var fromCommit = attempt == 1 && wanted.All(queue.Counters.ContainsKey);
+            var counters = fromCommit
+                ? wanted.ToDictionary(id => id, id => Copy(queue.Counters[id]), StringComparer.Ordinal)
+                : (await store.GetCountersAsync(seriesId, wanted, CancellationToken.None)).ToDictionary(c => c.SessionId, StringComparer.Ordinal);
+            queue.Counters.Clear();
             var seen = new HashSet<string>(StringComparer.Ordinal);
             var decided = new List<(Pending Item, SeatOutcome Outcome)>();
             var touched = new Dictionary<string, SeatCounterEntity>(StringComparer.Ordinal);
@@ -177,6 +187,12 @@ public sealed class SeatAllocator(WorkshopStore store, ILogger<SeatAllocator> lo
                 adds.Add((item, row, outcome));
             }
 
+            if (fromCommit && decided.Any(d => d.Outcome == SeatOutcome.Full))
+            {
+                // "Full" writes nothing, so no ETag would catch a remembered counter gone stale: read it.
+                continue;
+            }
+
             var actions = touched.Values.Select(c => new TableTransactionAction(TableTransactionActionType.UpdateReplace, c, c.ETag))
                 .Concat(adds.Select(a => new TableTransactionAction(TableTransactionActionType.Add, a.Row)))
                 .ToList();
@@ -199,6 +215,11 @@ public sealed class SeatAllocator(WorkshopStore store, ILogger<SeatAllocator> lo
                 remaining.Remove(duplicate);
                 continue;
             }
+            catch (TableTransactionFailedException ex) when (fromCommit && ex.Status != StatusCodes.Status409Conflict)
+            {
+                logger.LogDebug("Remembered seat counters of series {SeriesId} were stale ({Status}); reading them", seriesId, ex.Status);
+                continue;
+            }
             catch (TableTransactionFailedException ex) when (ex.Status == StatusCodes.Status412PreconditionFailed && attempt < 100)
             {
                 logger.LogDebug("Seat counters of series {SeriesId} changed meanwhile; retrying (attempt {Attempt})", seriesId, attempt);
@@ -206,8 +227,13 @@ public sealed class SeatAllocator(WorkshopStore store, ILogger<SeatAllocator> lo
                 continue;
             }
 
-            // Every answer sees the counters as this transaction left them.
+            // Every answer sees the counters as this transaction left them; so does the next batch.
             var committed = counters.Values.ToDictionary(c => c.SessionId, c => new SeatCount(c.Capacity, c.Taken), StringComparer.Ordinal);
+            foreach (var counter in counters.Values)
+            {
+                queue.Counters[counter.SessionId] = Copy(counter);
+            }
+
             foreach (var (item, row, outcome) in adds)
             {
                 item.Row.Status = row.Status;
@@ -226,9 +252,23 @@ public sealed class SeatAllocator(WorkshopStore store, ILogger<SeatAllocator> lo
         }
     }
 
+    private static SeatCounterEntity Copy(SeatCounterEntity c) => new()
+    {
+        PartitionKey = c.PartitionKey,
+        RowKey = c.RowKey,
+        ETag = c.ETag,
+        Capacity = c.Capacity,
+        Taken = c.Taken,
+        Waitlisted = c.Waitlisted,
+        NextWaitlistNumber = c.NextWaitlistNumber,
+    };
+
     private sealed class SeriesQueue
     {
         public List<Pending> Items { get; } = [];
+
+        /// <summary>Counters as the last transaction committed them (only the draining task touches them).</summary>
+        public Dictionary<string, SeatCounterEntity> Counters { get; } = new(StringComparer.Ordinal);
 
         /// <summary>Set and cleared under the queue's lock; read without it by <see cref="Busy"/>, where a moment's staleness does no harm.</summary>
         public bool Draining { get; set; }
