@@ -74,7 +74,7 @@ public sealed class EmailHandOffTests(StackFixture stack)
     }
 
     [Fact]
-    public async Task DispatchAsync_HandedOffRowTakenMeanwhile_IsBusyAndDeliveredOnce()
+    public async Task DispatchAsync_HandedOffRowIsWrittenClaimed_OtherDispatchersFindItBusyAndItIsDeliveredOnceWithoutAClaimWrite()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var transport = Substitute.For<IEmailTransport>();
@@ -82,17 +82,45 @@ public sealed class EmailHandOffTests(StackFixture stack)
         var options = Options.Create(new EmailOptions { EnablePollers = true });
         var sender = new OutboxEmailSender(outbox, options, time, NullLogger<OutboxEmailSender>.Instance);
         var dispatcher = new EmailDispatcher(outbox, transport, options, time, NullLogger<EmailDispatcher>.Instance);
-        var message = Message("handoff-stale/" + Guid.NewGuid());
+        var message = Message("handoff-claimed/" + Guid.NewGuid());
         await sender.SendAsync(message);
         Assert.True(outbox.HandedOff.TryRead(out var handedOff));
-        Assert.Equal(message.KeyHash, handedOff.RowKey);
-        Assert.NotEqual(default, handedOff.ETag);
+        var written = await ReadRowAsync(message);
 
         var byQueue = await dispatcher.DispatchAsync(message.KeyHash, default);
+        var bySweep = await dispatcher.SweepAsync(default);
         var byHandOff = await dispatcher.DispatchAsync(handedOff, default);
+        var sent = await ReadRowAsync(message);
 
-        Assert.Equal((DispatchOutcome.Delivered, DispatchOutcome.Busy), (byQueue, byHandOff));
+        // Written claimed by its sender for this process: nobody else takes it while the claim holds.
+        Assert.Equal((EmailStatus.Sending, 1), (written.Status, written.Attempts));
+        Assert.Equal(written.ClaimId, handedOff.ClaimId);
+        Assert.Equal((DispatchOutcome.Busy, 0, DispatchOutcome.Delivered), (byQueue, bySweep, byHandOff));
         await transport.Received(1).DeliverAsync(Arg.Is<EmailMessage>(m => m.MessageKey == message.MessageKey), Arg.Any<CancellationToken>());
+        Assert.Equal((EmailStatus.Sent, 1, written.ClaimId), (sent.Status, sent.Attempts, sent.ClaimId));
+    }
+
+    [Fact]
+    public async Task Sweep_ClaimedRowWhoseProcessDied_IsDeliveredOnceTheClaimLapses()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var transport = Substitute.For<IEmailTransport>();
+        var outbox = new EmailOutbox(Storage(), NullLogger<EmailOutbox>.Instance);
+        var options = Options.Create(new EmailOptions { EnablePollers = true });
+        var sender = new OutboxEmailSender(outbox, options, time, NullLogger<OutboxEmailSender>.Instance);
+        var dispatcher = new EmailDispatcher(outbox, transport, options, time, NullLogger<EmailDispatcher>.Instance);
+        var message = Message("handoff-died/" + Guid.NewGuid());
+
+        // Written and handed off; the process dies before its dispatcher takes the row.
+        await sender.SendAsync(message);
+        await dispatcher.SweepAsync(default);
+        var early = await ReadRowAsync(message);
+        time.Advance(EmailDispatcher.Lease + TimeSpan.FromSeconds(1));
+        await dispatcher.SweepAsync(default);
+
+        Assert.Equal(EmailStatus.Sending, early.Status);
+        await transport.Received(1).DeliverAsync(Arg.Is<EmailMessage>(m => m.MessageKey == message.MessageKey), Arg.Any<CancellationToken>());
+        Assert.Equal(EmailStatus.Sent, (await ReadRowAsync(message)).Status);
     }
 
     [Fact]

@@ -65,7 +65,8 @@ public sealed class EmailOutboxTests(StackFixture stack)
         transport.DeliverAsync(Arg.Any<EmailMessage>(), Arg.Any<CancellationToken>()).ThrowsAsync(new IOException("mail server said 451"));
         var options = Options.Create(new EmailOptions { MaxAttempts = 3, FirstRetryDelay = TimeSpan.FromSeconds(10) });
         var outbox = new EmailOutbox(Storage(), NullLogger<EmailOutbox>.Instance);
-        var sender = new OutboxEmailSender(outbox, Options.Create(new EmailOptions()), time, NullLogger<OutboxEmailSender>.Instance);
+        // Functions mode: the queue nudge drives the dispatcher, which claims the row itself.
+        var sender = new OutboxEmailSender(outbox, Options.Create(new EmailOptions { EnablePollers = false }), time, NullLogger<OutboxEmailSender>.Instance);
         var dispatcher = new EmailDispatcher(outbox, transport, options, time, NullLogger<EmailDispatcher>.Instance);
         var message = Message("retry/" + Guid.NewGuid(), "retry@example.gov");
         await sender.SendAsync(message);
@@ -103,7 +104,8 @@ public sealed class EmailOutboxTests(StackFixture stack)
             call.Arg<CancellationToken>().ThrowIfCancellationRequested();
         });
         var outbox = new EmailOutbox(Storage(), NullLogger<EmailOutbox>.Instance);
-        var sender = new OutboxEmailSender(outbox, Options.Create(new EmailOptions()), time, NullLogger<OutboxEmailSender>.Instance);
+        // Functions mode: the queue nudge drives the dispatcher, which claims the row itself.
+        var sender = new OutboxEmailSender(outbox, Options.Create(new EmailOptions { EnablePollers = false }), time, NullLogger<OutboxEmailSender>.Instance);
         var message = Message("stopping/" + Guid.NewGuid(), "stopping@example.gov");
         await sender.SendAsync(message);
         var first = new EmailDispatcher(outbox, stopping, Options.Create(new EmailOptions()), time, NullLogger<EmailDispatcher>.Instance);

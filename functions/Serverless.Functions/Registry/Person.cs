@@ -142,6 +142,48 @@ public sealed class PeopleStore(StorageClients storage)
         return index.HasValue && index.Value is { } row ? await GetAsync(row.PersonId, cancellationToken) : null;
     }
 
+    /// <summary>
+    /// The people with these addresses, by normalised address (unknown addresses are left out).
+    /// A long list reads the whole email index in pages instead of one point read per address.
+    /// </summary>
+    public async Task<Dictionary<string, PersonEntity>> FindManyByEmailAsync(IReadOnlyCollection<string> emails, CancellationToken cancellationToken)
+    {
+        var wanted = emails.Select(NormalizeEmail).Distinct(StringComparer.Ordinal).ToDictionary(EmailRow, e => e, StringComparer.Ordinal);
+        var found = new System.Collections.Concurrent.ConcurrentDictionary<string, PersonEntity>(StringComparer.Ordinal);
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken };
+        if (wanted.Count <= 100)
+        {
+            await Parallel.ForEachAsync(wanted.Values, parallel, async (email, ct) =>
+            {
+                if (await FindByEmailAsync(email, ct) is { } person)
+                {
+                    found[email] = person;
+                }
+            });
+            return new(found, StringComparer.Ordinal);
+        }
+
+        var table = await TableAsync(cancellationToken);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and RowKey ge {EmailPrefix} and RowKey lt {"email}"}");
+        var hits = new List<(string Email, string PersonId)>();
+        await foreach (var index in table.QueryAsync<EmailIndexEntity>(filter, maxPerPage: 1000, select: ["RowKey", "PersonId"], cancellationToken: cancellationToken))
+        {
+            if (wanted.TryGetValue(index.RowKey, out var email))
+            {
+                hits.Add((email, index.PersonId));
+            }
+        }
+
+        await Parallel.ForEachAsync(hits, parallel, async (hit, ct) =>
+        {
+            if (await GetAsync(hit.PersonId, ct) is { } person)
+            {
+                found[hit.Email] = person;
+            }
+        });
+        return new(found, StringComparer.Ordinal);
+    }
+
     public async Task<List<PersonEntity>> ListAsync(CancellationToken cancellationToken)
     {
         var table = await TableAsync(cancellationToken);

@@ -293,11 +293,12 @@ public static class CampaignsApi
         // Known addresses are looked up; the new people are created 50 to a transaction (one by
         // one only when someone created one of them meanwhile), each with its audit entry.
         var result = new System.Collections.Concurrent.ConcurrentBag<PersonEntity>();
-        var missing = new System.Collections.Concurrent.ConcurrentBag<(int Line, string Email, string? Name, string? Language)>();
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(rows.DistinctBy(r => PeopleStore.NormalizeEmail(r.Email)), parallel, async (row, ct) =>
+        var missing = new List<(int Line, string Email, string? Name, string? Language)>();
+        var unique = rows.DistinctBy(r => PeopleStore.NormalizeEmail(r.Email)).ToList();
+        var known = await people.FindManyByEmailAsync([.. unique.Select(r => r.Email)], cancellationToken);
+        foreach (var row in unique)
         {
-            if (await people.FindByEmailAsync(row.Email, ct) is { } person)
+            if (known.TryGetValue(PeopleStore.NormalizeEmail(row.Email), out var person))
             {
                 result.Add(person);
             }
@@ -305,7 +306,7 @@ public static class CampaignsApi
             {
                 missing.Add(row);
             }
-        });
+        }
 
         var now = time.GetUtcNow();
         var fresh = missing.OrderBy(r => r.Line).Select(row =>

@@ -47,6 +47,22 @@ public sealed class PeopleApiTests(StackFixture stack)
         Assert.Equal(existing.Id, (await store.FindByEmailAsync(existing.Email, default))!.Id);
     }
 
+    [Theory]
+    [InlineData(20)]
+    [InlineData(150)]
+    public async Task FindManyByEmail_ShortAndLongLists_FindTheKnownPeopleWhateverTheCase(int unknown)
+    {
+        await using var factory = PortalTestHost.Create(stack);
+        var store = factory.Services.GetRequiredService<PeopleStore>();
+        var known = new[] { await factory.SeedPersonAsync(), await factory.SeedPersonAsync() };
+        var asked = known.Select(p => " " + p.Email.ToUpperInvariant()).Concat(Enumerable.Range(0, unknown).Select(i => PortalTestHost.UniqueEmail("nobody" + i))).ToList();
+
+        var found = await store.FindManyByEmailAsync(asked, default);
+
+        Assert.Equal(known.Select(p => PeopleStore.NormalizeEmail(p.Email)).Order(), found.Keys.Order());
+        Assert.All(known, p => Assert.Equal(p.Id, found[PeopleStore.NormalizeEmail(p.Email)].Id));
+    }
+
     [Fact]
     public async Task CreateUpdate_EmailAlreadyRegisteredInOtherCase_Returns400AndStaleETagReturns412()
     {

@@ -18,7 +18,8 @@ public sealed class EmailDispatcher(
     ILogger<EmailDispatcher> logger,
     IEnumerable<IEmailFailureObserver>? observers = null)
 {
-    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+    /// <summary>How long a claim holds a row; a claim whose holder died lapses and the sweep delivers the row.</summary>
+    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(30);
 
     /// <summary>Delivers the row with this key hash if it is due. Safe to call for any row, any number of times.</summary>
@@ -37,9 +38,11 @@ public sealed class EmailDispatcher(
     }
 
     /// <summary>
-    /// Delivers this row as it was handed over, without reading it again: the claim is conditional
-    /// on the entity's ETag, so if the row changed since (another dispatcher or the sweep took it)
-    /// the outcome is <see cref="DispatchOutcome.Busy"/>. Safe to call for any row, any number of times.
+    /// Delivers a row as its sender handed it over, without reading it again. A row written already
+    /// claimed for this process (<see cref="OutboxEmailSender"/> in standalone mode) is delivered
+    /// under that claim, with no claim write of its own; any other row is claimed conditionally on
+    /// the entity's ETag, so if it changed since (another dispatcher or the sweep took it) the
+    /// outcome is <see cref="DispatchOutcome.Busy"/>. Only for rows handed over in memory.
     /// </summary>
     public async Task<DispatchOutcome> DispatchAsync(EmailOutboxEntity entity, CancellationToken cancellationToken)
     {
@@ -51,7 +54,21 @@ public sealed class EmailDispatcher(
         }
 
         var table = await outbox.TableAsync(cancellationToken);
+        if (entity.Status == EmailStatus.Sending && entity.ClaimId is { } claim && entity.LeaseUntil > time.GetUtcNow())
+        {
+            return await DeliverClaimedAsync(table, entity, claim, cancellationToken);
+        }
+
         return await DispatchAsync(table, entity, cancellationToken);
+    }
+
+    /// <summary>Marks a row about to be written as claimed for a dispatcher of this process (see <see cref="DispatchAsync(EmailOutboxEntity, CancellationToken)"/>).</summary>
+    public static void ClaimBeforeWriting(EmailOutboxEntity entity, DateTimeOffset now)
+    {
+        entity.Status = EmailStatus.Sending;
+        entity.LeaseUntil = now + Lease;
+        entity.ClaimId = Guid.NewGuid().ToString("N");
+        entity.Attempts = 1;
     }
 
     /// <summary>Delivers every row that is due (new, waiting for a retry, or whose claim lapsed). Returns how many were delivered.</summary>
@@ -111,6 +128,11 @@ public sealed class EmailDispatcher(
             entity.ETag = own.ETag;
         }
 
+        return await DeliverClaimedAsync(table, entity, claim, cancellationToken);
+    }
+
+    private async Task<DispatchOutcome> DeliverClaimedAsync(TableClient table, EmailOutboxEntity entity, string claim, CancellationToken cancellationToken)
+    {
         var delivered = false;
         try
         {

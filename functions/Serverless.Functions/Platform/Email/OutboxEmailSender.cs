@@ -9,11 +9,11 @@ namespace Serverless.Functions.Platform.Email;
 /// Writes each message to the outbox table (an Add, so a second message with the same key is
 /// refused by storage itself) and then tells a dispatcher about the committed row:
 /// <list type="bullet">
-/// <item>Standalone mode (<see cref="EmailOptions.EnablePollers"/> on): the row itself, with the
-/// ETag of the Add, is handed in memory to this process's <see cref="EmailDispatcherService"/>
-/// through <see cref="EmailOutbox.TryHandOff"/>; no queue message is sent, so a delivery costs
-/// no queue send, receive, delete or point read. Only if the hand-off is full (or storage gave no
-/// ETag) does it fall back to the queue nudge.</item>
+/// <item>Standalone mode (<see cref="EmailOptions.EnablePollers"/> on): the row is written already
+/// claimed for this process and, with the ETag of the Add, handed in memory to its
+/// <see cref="EmailDispatcherService"/> through <see cref="EmailOutbox.TryHandOff"/>; no queue
+/// message is sent, so a delivery costs the Add and the "sent" mark and nothing else. Only if the
+/// hand-off is full (or storage gave no ETag) is the claim given back and the queue nudged.</item>
 /// <item>Functions mode (pollers off): a nudge with the key hash goes on the email queue, whose
 /// trigger calls the dispatcher.</item>
 /// </list>
@@ -28,6 +28,14 @@ public sealed class OutboxEmailSender(EmailOutbox outbox, IOptions<EmailOptions>
         ArgumentException.ThrowIfNullOrWhiteSpace(message.To);
 
         var entity = EmailOutboxEntity.From(message, time.GetUtcNow());
+        var handOff = options.Value.EnablePollers;
+        if (handOff)
+        {
+            // Written already claimed for this process's dispatcher, which then delivers it without a
+            // claim write of its own. Should this process die first, the claim lapses and the sweep delivers it.
+            EmailDispatcher.ClaimBeforeWriting(entity, time.GetUtcNow());
+        }
+
         var payload = EmailOutboxEntity.Serialize(message);
         if (payload.Length > EmailOutbox.InlinePayloadLimit)
         {
@@ -39,18 +47,26 @@ public sealed class OutboxEmailSender(EmailOutbox outbox, IOptions<EmailOptions>
         }
 
         var table = await outbox.TableAsync(cancellationToken);
-        Response added;
+        ETag? etag;
         try
         {
-            added = await table.AddEntityAsync(entity, cancellationToken);
+            etag = (await table.AddEntityAsync(entity, cancellationToken)).Headers.ETag;
         }
         catch (RequestFailedException ex) when (ex.Status == StatusCodes.Status409Conflict)
         {
-            logger.LogDebug("Email {MessageKey} was queued before; not queued again", message.MessageKey);
-            return EmailOutboxResult.AlreadyQueued;
+            // Queued before, or our own Add: one that storage applied but answered too late is retried
+            // by the SDK and then finds the row. Our claim on the row tells.
+            var existing = handOff ? await table.GetEntityIfExistsAsync<EmailOutboxEntity>(entity.PartitionKey, entity.RowKey, cancellationToken: cancellationToken) : null;
+            if (existing is not { HasValue: true } || existing.Value!.ClaimId != entity.ClaimId)
+            {
+                logger.LogDebug("Email {MessageKey} was queued before; not queued again", message.MessageKey);
+                return EmailOutboxResult.AlreadyQueued;
+            }
+
+            etag = existing.Value.ETag;
         }
 
-        if (!HandOff(entity, added.Headers.ETag))
+        if (!handOff || !await HandOffAsync(table, entity, etag))
         {
             await outbox.NotifyAsync(entity.RowKey, cancellationToken);
         }
@@ -59,22 +75,31 @@ public sealed class OutboxEmailSender(EmailOutbox outbox, IOptions<EmailOptions>
         return EmailOutboxResult.Queued;
     }
 
-    /// <summary>In standalone mode, gives the committed row to this process's dispatcher; false when the queue must carry the nudge instead.</summary>
-    private bool HandOff(EmailOutboxEntity entity, ETag? etag)
+    /// <summary>Gives the committed, claimed row to this process's dispatcher; false (with the claim given back) when the queue must carry the nudge instead.</summary>
+    private async Task<bool> HandOffAsync(Azure.Data.Tables.TableClient table, EmailOutboxEntity entity, ETag? etag)
     {
-        if (!options.Value.EnablePollers || etag is null)
-        {
-            return false;
-        }
-
-        // The dispatcher claims the row with this ETag; once handed off, the entity is the dispatcher's.
-        entity.ETag = etag.Value;
-        if (outbox.TryHandOff(entity))
+        // Once handed off, the entity is the dispatcher's.
+        entity.ETag = etag ?? default;
+        if (etag is not null && outbox.TryHandOff(entity))
         {
             return true;
         }
 
         logger.LogWarning("Email hand-off is full; nudging {KeyHash} through the queue", entity.RowKey);
+        entity.Status = EmailStatus.Pending;
+        entity.LeaseUntil = null;
+        entity.ClaimId = null;
+        entity.Attempts = 0;
+        try
+        {
+            await table.UpdateEntityAsync(entity, etag ?? ETag.All, Azure.Data.Tables.TableUpdateMode.Replace, CancellationToken.None);
+        }
+        catch (RequestFailedException ex)
+        {
+            // The claim lapses instead and the sweep delivers the row.
+            logger.LogWarning("Could not give back the claim of email {KeyHash}: {Status}", entity.RowKey, ex.Status);
+        }
+
         return false;
     }
 }
