@@ -4,6 +4,7 @@ import { resetAntiforgeryToken } from '../api/http';
 import { useI18n } from '../i18n/I18nProvider';
 import { isLanguage } from '../i18n/catalogue';
 import { fetchMe, isMe, normaliseMe, saveMyLanguage, signOut as postSignOut, type Me } from './api';
+import { clearLanguagePending, markLanguagePending, pendingLanguageOf } from './pendingLanguage';
 import { CodedApiError } from './request';
 
 /**
@@ -42,6 +43,15 @@ export function SessionProvider({ initial, children }: SessionProviderProps) {
       const next = normaliseMe(person);
       setMe(next);
       setStatus('signedIn');
+      const pending = pendingLanguageOf(next.personId);
+      if (pending !== null && isLanguage(pending)) {
+        // Chosen here but not saved yet (the page was reloaded before the save landed): the
+        // choice wins over the record and is saved again.
+        if (pending !== language) {
+          setLanguage(pending);
+        }
+        return;
+      }
       if (isLanguage(next.language) && next.language !== language) {
         adopting.current = next.language;
         setLanguage(next.language);
@@ -80,10 +90,15 @@ export function SessionProvider({ initial, children }: SessionProviderProps) {
       return;
     }
     if (me.language !== language) {
+      const personId = me.personId;
       setMe({ ...me, language });
-      saveMyLanguage(language).catch(() => {
-        // Not fatal: the choice still holds in this browser.
-      });
+      markLanguagePending(personId, language);
+      saveMyLanguage(language).then(
+        () => clearLanguagePending(personId, language),
+        () => {
+          // Not fatal: the choice holds in this browser and is saved again on the next load.
+        },
+      );
     }
   }, [language, me]);
 

@@ -114,6 +114,30 @@ describe('sign-in', () => {
     expect(window.location.hash).toBe('');
   });
 
+  it('keeps a language chosen just before a reload that the server had not saved yet, and saves it again', async () => {
+    localStorage.setItem('innovation-network.language.pending', JSON.stringify({ personId: testAdmin.personId, language: 'pl' }));
+    const fetchMock = mockApi({
+      'GET /api/auth/me': () => jsonResponse(200, { ...testAdmin, language: 'en' }),
+      'PUT /api/auth/me/language': () => jsonResponse(200, { ...testAdmin, language: 'pl' }),
+    });
+    window.history.replaceState(null, '', '/');
+    render(<App language="pl" />);
+    await waitFor(() => expect(calls(fetchMock).some((c) => c.method === 'PUT')).toBe(true));
+    expect(JSON.parse(calls(fetchMock).find((c) => c.method === 'PUT')!.body as string)).toEqual({ language: 'pl' });
+    expect(document.documentElement.lang).toBe('pl');
+    await waitFor(() => expect(localStorage.getItem('innovation-network.language.pending')).toBeNull());
+  });
+
+  it('adopts the record’s language on load when the pending choice is someone else’s', async () => {
+    localStorage.setItem('innovation-network.language.pending', JSON.stringify({ personId: 'another-person', language: 'pl' }));
+    const fetchMock = mockApi({ 'GET /api/auth/me': () => jsonResponse(200, { ...testAdmin, language: 'ar' }) });
+    window.history.replaceState(null, '', '/');
+    render(<App language="en" />);
+    await waitFor(() => expect(document.documentElement.lang).toBe('ar'));
+    expect(calls(fetchMock).some((c) => c.method === 'PUT')).toBe(false);
+    localStorage.removeItem('innovation-network.language.pending');
+  });
+
   it('remembers a language chosen while signed in on the person’s record', async () => {
     const fetchMock = mockApi({ 'PUT /api/auth/me/language': () => jsonResponse(200, { ...testAdmin, language: 'pl' }) });
     renderApp('/', 'en');
