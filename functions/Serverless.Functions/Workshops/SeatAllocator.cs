@@ -34,14 +34,14 @@ public sealed class SeatAllocator(WorkshopStore store, ILogger<SeatAllocator> lo
 
     private readonly ConcurrentDictionary<string, SeriesQueue> _queues = new(StringComparer.Ordinal);
 
-    /// <summary>A quarter of a second without a new registration ends a burst.</summary>
-    private const long BurstGapMilliseconds = 250;
+    /// <summary>Half a second without a new registration or a commit ends a burst (the last answers are still being written then).</summary>
+    private const long BurstGapMilliseconds = 500;
 
     private long _lastRequestAt = long.MinValue / 2;
 
     /// <summary>
     /// Whether a burst of registrations is under way (background work can yield to it): some series'
-    /// queue is draining, or a registration arrived within the last quarter of a second.
+    /// queue is draining, or a registration arrived or was committed within the last half second.
     /// </summary>
     public bool Busy => Environment.TickCount64 - Volatile.Read(ref _lastRequestAt) < BurstGapMilliseconds || _queues.Values.Any(q => q.Draining);
 
@@ -93,6 +93,7 @@ public sealed class SeatAllocator(WorkshopStore store, ILogger<SeatAllocator> lo
             try
             {
                 await CommitAsync(seriesId, queue, batch);
+                Volatile.Write(ref _lastRequestAt, Environment.TickCount64);
             }
             catch (Exception ex)
             {
