@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -8,7 +7,8 @@ using Microsoft.Extensions.Time.Testing;
 using NSubstitute;
 using NSubstitute.ExceptionExtensions;
 using Serverless.Functions.Platform.Email;
-using Serverless.Functions.Platform.Storage;
+
+using static Serverless.Functions.Tests.EmailOutboxTestKit;
 
 namespace Serverless.Functions.Tests;
 
@@ -33,7 +33,7 @@ public sealed class EmailOutboxTests(StackFixture stack)
         received = await stack.Mail.GetMessagesToAsync(to);
         var only = Assert.Single(received);
         Assert.Equal("Welcome to the Innovation Network", only.GetProperty("subject").GetString());
-        Assert.Equal(EmailStatus.Sent, (await ReadRowAsync(message)).Status);
+        Assert.Equal(EmailStatus.Sent, (await ReadRowAsync(stack, message)).Status);
     }
 
     [Fact]
@@ -64,7 +64,7 @@ public sealed class EmailOutboxTests(StackFixture stack)
         var transport = Substitute.For<IEmailTransport>();
         transport.DeliverAsync(Arg.Any<EmailMessage>(), Arg.Any<CancellationToken>()).ThrowsAsync(new IOException("mail server said 451"));
         var options = Options.Create(new EmailOptions { MaxAttempts = 3, FirstRetryDelay = TimeSpan.FromSeconds(10) });
-        var outbox = new EmailOutbox(Storage(), NullLogger<EmailOutbox>.Instance);
+        var outbox = new EmailOutbox(Storage(stack), NullLogger<EmailOutbox>.Instance);
         // Functions mode: the queue nudge drives the dispatcher, which claims the row itself.
         var sender = new OutboxEmailSender(outbox, Options.Create(new EmailOptions { EnablePollers = false }), time, NullLogger<OutboxEmailSender>.Instance);
         var dispatcher = new EmailDispatcher(outbox, transport, options, time, NullLogger<EmailDispatcher>.Instance);
@@ -86,7 +86,7 @@ public sealed class EmailOutboxTests(StackFixture stack)
             [DispatchOutcome.RetryScheduled, DispatchOutcome.NotDue, DispatchOutcome.RetryScheduled, DispatchOutcome.NotDue, DispatchOutcome.Failed, DispatchOutcome.Failed],
             [firstAttempt, tooEarly, secondAttempt, stillTooEarly, lastAttempt, afterFailure]);
         await transport.Received(3).DeliverAsync(Arg.Any<EmailMessage>(), Arg.Any<CancellationToken>());
-        var row = await ReadRowAsync(message);
+        var row = await ReadRowAsync(stack, message);
         Assert.Equal(EmailStatus.Failed, row.Status);
         Assert.Equal(3, row.Attempts);
         Assert.Contains("mail server said 451", row.LastError, StringComparison.Ordinal);
@@ -103,7 +103,7 @@ public sealed class EmailOutboxTests(StackFixture stack)
             await stop.CancelAsync();
             call.Arg<CancellationToken>().ThrowIfCancellationRequested();
         });
-        var outbox = new EmailOutbox(Storage(), NullLogger<EmailOutbox>.Instance);
+        var outbox = new EmailOutbox(Storage(stack), NullLogger<EmailOutbox>.Instance);
         // Functions mode: the queue nudge drives the dispatcher, which claims the row itself.
         var sender = new OutboxEmailSender(outbox, Options.Create(new EmailOptions { EnablePollers = false }), time, NullLogger<OutboxEmailSender>.Instance);
         var message = Message("stopping/" + Guid.NewGuid(), "stopping@example.gov");
@@ -111,14 +111,14 @@ public sealed class EmailOutboxTests(StackFixture stack)
         var first = new EmailDispatcher(outbox, stopping, Options.Create(new EmailOptions()), time, NullLogger<EmailDispatcher>.Instance);
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first.DispatchAsync(message.KeyHash, stop.Token));
-        var released = await ReadRowAsync(message);
+        var released = await ReadRowAsync(stack, message);
         var transport = Substitute.For<IEmailTransport>();
         var next = new EmailDispatcher(outbox, transport, Options.Create(new EmailOptions()), time, NullLogger<EmailDispatcher>.Instance);
         await next.SweepAsync(default);
 
         Assert.Equal((EmailStatus.Pending, 0), (released.Status, released.Attempts));
         await transport.Received(1).DeliverAsync(Arg.Is<EmailMessage>(m => m.MessageKey == message.MessageKey), Arg.Any<CancellationToken>());
-        Assert.Equal(EmailStatus.Sent, (await ReadRowAsync(message)).Status);
+        Assert.Equal(EmailStatus.Sent, (await ReadRowAsync(stack, message)).Status);
     }
 
     [Fact]
@@ -126,7 +126,7 @@ public sealed class EmailOutboxTests(StackFixture stack)
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var transport = Substitute.For<IEmailTransport>();
-        var outbox = new EmailOutbox(Storage(), NullLogger<EmailOutbox>.Instance);
+        var outbox = new EmailOutbox(Storage(stack), NullLogger<EmailOutbox>.Instance);
         var dispatcher = new EmailDispatcher(outbox, transport, Options.Create(new EmailOptions()), time, NullLogger<EmailDispatcher>.Instance);
         var message = Message("lost-nudge/" + Guid.NewGuid(), "sweep@example.gov");
         var table = await outbox.TableAsync(default);
@@ -138,7 +138,7 @@ public sealed class EmailOutboxTests(StackFixture stack)
         await dispatcher.SweepAsync(default);
 
         await transport.Received(1).DeliverAsync(Arg.Is<EmailMessage>(m => m.MessageKey == message.MessageKey), Arg.Any<CancellationToken>());
-        Assert.Equal(EmailStatus.Sent, (await ReadRowAsync(message)).Status);
+        Assert.Equal(EmailStatus.Sent, (await ReadRowAsync(stack, message)).Status);
     }
 
     [Fact]
@@ -175,23 +175,6 @@ public sealed class EmailOutboxTests(StackFixture stack)
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
-    private StorageClients Storage() => new(
-        Options.Create(new StorageOptions { ConnectionString = stack.Storage.ConnectionString }),
-        NullLogger<StorageClients>.Instance);
 
-    private async Task<EmailOutboxEntity> ReadRowAsync(EmailMessage message)
-    {
-        var table = new TableClient(stack.Storage.ConnectionString, EmailOutboxEntity.TableName);
-        return (await table.GetEntityAsync<EmailOutboxEntity>(EmailOutboxEntity.PartitionFor(message.KeyHash), message.KeyHash)).Value;
-    }
 
-    private static EmailMessage Message(string key, string to) => new()
-    {
-        MessageKey = key,
-        To = to,
-        ToName = "Anna Kowalska",
-        Subject = "Welcome to the Innovation Network",
-        TextBody = "You are now a member of the network.",
-        HtmlBody = "<p>You are now a member of the network.</p>",
-    };
 }

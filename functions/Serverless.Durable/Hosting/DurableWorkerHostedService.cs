@@ -138,11 +138,10 @@ public sealed class DurableWorkerHostedService : IHostedService, IAsyncDisposabl
 
                 // Messages this process handed over in memory come first, but the queue is still
                 // read at least every quarter second, for messages from elsewhere.
-                if (Environment.TickCount64 - lastReceive < 250 && _runtime.TryTakeHandedOff(queue, out var handedOff))
+                if (Environment.TickCount64 - lastReceive < 250 && StartHandedOff(queue, slots, cancellationToken))
                 {
                     held = 0;
                     delay = _runtime.Options.PollingMinInterval;
-                    _ = HandleHandedOffAsync(queue, handedOff, slots, cancellationToken);
                     continue;
                 }
 
@@ -159,11 +158,10 @@ public sealed class DurableWorkerHostedService : IHostedService, IAsyncDisposabl
 
                 if (messages.Count == 0)
                 {
-                    if (_runtime.TryTakeHandedOff(queue, out handedOff))
+                    if (StartHandedOff(queue, slots, cancellationToken))
                     {
                         held = 0;
                         delay = _runtime.Options.PollingMinInterval;
-                        _ = HandleHandedOffAsync(queue, handedOff, slots, cancellationToken);
                         continue;
                     }
 
@@ -250,6 +248,18 @@ public sealed class DurableWorkerHostedService : IHostedService, IAsyncDisposabl
         {
             slots.Release();
         }
+    }
+
+    /// <summary>Starts handling the next message handed over in memory, if any, on the slot the caller holds (released when done).</summary>
+    private bool StartHandedOff(string queue, SemaphoreSlim slots, CancellationToken cancellationToken)
+    {
+        if (!_runtime.TryTakeHandedOff(queue, out var handedOff))
+        {
+            return false;
+        }
+
+        _ = HandleHandedOffAsync(queue, handedOff, slots, cancellationToken);
+        return true;
     }
 
     private async Task HandleHandedOffAsync(string queue, HandedOffMessage message, SemaphoreSlim slots, CancellationToken cancellationToken)

@@ -139,7 +139,7 @@ public sealed class SeatAllocator(WorkshopStore store, ILogger<SeatAllocator> lo
             var wanted = remaining.SelectMany(p => p.SessionIds).Distinct(StringComparer.Ordinal).ToList();
             var fromCommit = attempt == 1 && wanted.All(queue.Counters.ContainsKey);
             var counters = fromCommit
-                ? wanted.ToDictionary(id => id, id => Copy(queue.Counters[id]), StringComparer.Ordinal)
+                ? wanted.ToDictionary(id => id, id => queue.Counters[id].Copy(), StringComparer.Ordinal)
                 : (await store.GetCountersAsync(seriesId, wanted, CancellationToken.None)).ToDictionary(c => c.SessionId, StringComparer.Ordinal);
             queue.Counters.Clear();
             var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -232,7 +232,7 @@ public sealed class SeatAllocator(WorkshopStore store, ILogger<SeatAllocator> lo
             var committed = counters.Values.ToDictionary(c => c.SessionId, c => new SeatCount(c.Capacity, c.Taken), StringComparer.Ordinal);
             foreach (var counter in counters.Values)
             {
-                queue.Counters[counter.SessionId] = Copy(counter);
+                queue.Counters[counter.SessionId] = counter.Copy();
             }
 
             foreach (var (item, row, outcome) in adds)
@@ -252,17 +252,6 @@ public sealed class SeatAllocator(WorkshopStore store, ILogger<SeatAllocator> lo
             return;
         }
     }
-
-    private static SeatCounterEntity Copy(SeatCounterEntity c) => new()
-    {
-        PartitionKey = c.PartitionKey,
-        RowKey = c.RowKey,
-        ETag = c.ETag,
-        Capacity = c.Capacity,
-        Taken = c.Taken,
-        Waitlisted = c.Waitlisted,
-        NextWaitlistNumber = c.NextWaitlistNumber,
-    };
 
     private sealed class SeriesQueue
     {

@@ -153,6 +153,8 @@ public sealed class SeatCounterEntity : ITableEntity
 
     [IgnoreDataMember]
     public string SessionId => RowKey[Prefix.Length..];
+
+    public SeatCounterEntity Copy() => (SeatCounterEntity)MemberwiseClone();
 }
 
 public static class RegistrationStatus

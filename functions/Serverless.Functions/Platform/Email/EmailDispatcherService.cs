@@ -9,7 +9,7 @@ namespace Serverless.Functions.Platform.Email;
 /// Standalone mode's driver of the dispatcher, with three sources of work:
 /// <list type="bullet">
 /// <item>The in-process hand-off (<see cref="EmailOutbox.HandedOff"/>): rows this process has just
-/// committed, delivered as given (claimed with the ETag of their Add, no point read) by
+/// committed, written already claimed for it and delivered as given (no claim write, no point read) by
 /// <see cref="EmailOptions.MaxConcurrentDeliveries"/> independent workers, so a slow or hung
 /// delivery holds only its own slot and the other workers keep going.</item>
 /// <item>The email queue, still polled (woken at once when this process nudges it, otherwise with
@@ -18,8 +18,8 @@ namespace Serverless.Functions.Platform.Email;
 /// <item>The sweep every <see cref="EmailOptions.SweepInterval"/> (and at start), which delivers
 /// rows that are due, whose claim lapsed, or whose hand-off was lost when a process stopped.</item>
 /// </list>
-/// A row handed off and also found by the queue or the sweep is delivered once: whoever claims it
-/// second gets <see cref="DispatchOutcome.Busy"/>. In Functions mode this is off and triggers call
+/// A row handed off and also found by the queue or the sweep is delivered once: while its claim
+/// holds they get <see cref="DispatchOutcome.Busy"/>. In Functions mode this is off and triggers call
 /// the dispatcher. Storage outages and failed items are logged and waited out; they never stop the
 /// host or the loops.
 /// </summary>
@@ -81,8 +81,8 @@ public sealed class EmailDispatcherService(
             }
             catch (Exception ex)
             {
-                // Storage unreachable for the claim, a bad payload: the row stays Pending (or its
-                // lease lapses) and the sweep delivers it. This slot goes on with the next row.
+                // Storage unreachable, a bad payload: the row's claim lapses (or it waits for its
+                // retry) and the sweep delivers it. This slot goes on with the next row.
                 logger.LogWarning("Handed-off email {MessageKey} not delivered now, the sweep will retry it: {Error}", entity.MessageKey, ex.GetType().Name + ": " + ex.Message);
             }
         }
