@@ -109,7 +109,7 @@ public enum WriteOutcome
 /// People and their email index share one partition, so a create, an address change or a
 /// delete writes both in one transaction and the address stays unique without read-then-write.
 /// </summary>
-public sealed class PeopleStore(StorageClients storage)
+public sealed class PeopleStore(StorageClients storage, SessionStore sessions)
 {
     public const string TableName = "People";
     public const string Partition = "people";
@@ -269,6 +269,9 @@ public sealed class PeopleStore(StorageClients storage)
         {
             var response = await table.SubmitTransactionAsync(actions, cancellationToken);
             person.ETag = response.Value[0].Headers.ETag ?? person.ETag;
+
+            // Their sessions pick up the new roles, name and language on the next request.
+            sessions.Forget(person.Id);
             return WriteOutcome.Done;
         }
         catch (TableTransactionFailedException ex) when (ex.Status is StatusCodes.Status412PreconditionFailed or StatusCodes.Status404NotFound)
@@ -292,12 +295,14 @@ public sealed class PeopleStore(StorageClients storage)
                     new TableTransactionAction(TableTransactionActionType.Delete, new EmailIndexEntity { RowKey = EmailRow(person.Email) }, ETag.All),
                 ],
                 cancellationToken);
-            return WriteOutcome.Done;
         }
         catch (TableTransactionFailedException ex) when (ex.Status is StatusCodes.Status412PreconditionFailed or StatusCodes.Status404NotFound)
         {
             return WriteOutcome.Conflict;
         }
+
+        await sessions.EndAllAsync(person.Id, cancellationToken);
+        return WriteOutcome.Done;
     }
 
     private async Task<TableClient> TableAsync(CancellationToken cancellationToken)
