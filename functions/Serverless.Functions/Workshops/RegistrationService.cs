@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Serverless.Durable;
 using Serverless.Functions.Audit;
 using Serverless.Functions.Platform.Email;
+using Serverless.Functions.Platform.Localization;
 using Serverless.Functions.Platform.Security;
 using Serverless.Functions.Platform.Storage;
 using Serverless.Functions.Registry;
@@ -174,20 +175,20 @@ public sealed class RegistrationService(
         _cache.TryRemove("sessions|" + seriesId, out _);
     }
 
-    public async Task<RegistrationResult> RegisterAsync(InvitationContext context, RegisterRequest request, CancellationToken cancellationToken)
+    public async Task<RegistrationResult> RegisterAsync(InvitationContext context, RegisterRequest request, FieldMessages messages, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var questions = context.Series.QuestionList;
-        var errors = WorkshopValidation.ValidateAnswers(questions, request.Answers, []);
+        var errors = WorkshopValidation.ValidateAnswers(questions, request.Answers, [], messages);
         var session = context.Sessions.FirstOrDefault(s => s.Id == request.SessionId);
         if (session is null)
         {
-            errors["sessionId"] = ["Choose one of the series' sessions."];
+            errors["sessionId"] = [messages["workshops.validation.session_required"]];
         }
 
         if (request.Consent != true)
         {
-            errors["consent"] = ["Agree to the use of your details for the workshops to register."];
+            errors["consent"] = [messages["workshops.validation.consent_required"]];
         }
 
         if (errors.Count > 0)
@@ -246,7 +247,7 @@ public sealed class RegistrationService(
                 var (full, failure) = await ResolveAsync(context.Token, cancellationToken);
                 return full is null
                     ? RegistrationResult.Problem(StatusCodes.Status404NotFound, failure ?? "token_invalid")
-                    : await RegisterAsync(full, request, cancellationToken);
+                    : await RegisterAsync(full, request, messages, cancellationToken);
             }
 
             result = allocation.Outcome switch
@@ -328,14 +329,14 @@ public sealed class RegistrationService(
         }
     }
 
-    public async Task<RegistrationResult> ChangeAsync(InvitationContext context, ChangeRequest request, CancellationToken cancellationToken)
+    public async Task<RegistrationResult> ChangeAsync(InvitationContext context, ChangeRequest request, FieldMessages messages, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var errors = WorkshopValidation.ValidateAnswers(context.Series.QuestionList, request.Answers, []);
+        var errors = WorkshopValidation.ValidateAnswers(context.Series.QuestionList, request.Answers, [], messages);
         var target = context.Sessions.FirstOrDefault(s => s.Id == (request.SessionId ?? context.Registration?.SessionId));
         if (target is null)
         {
-            errors["sessionId"] = ["Choose one of the series' sessions."];
+            errors["sessionId"] = [messages["workshops.validation.session_required"]];
         }
 
         if (errors.Count > 0)
