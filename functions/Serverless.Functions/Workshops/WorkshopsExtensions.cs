@@ -1,6 +1,7 @@
 using Serverless.Durable;
 using Serverless.Functions.Platform.Email;
 using Serverless.Functions.Platform.Functions;
+using Serverless.Functions.Registry;
 
 namespace Serverless.Functions.Workshops;
 
@@ -18,6 +19,7 @@ public static class WorkshopsExtensions
         builder.Services.AddSingleton<InvitationLinks>();
         builder.Services.AddSingleton<WorkshopEmails>();
         builder.Services.AddSingleton<RegistrationService>();
+        builder.Services.AddSingleton<IPersonErasureObserver>(sp => sp.GetRequiredService<RegistrationService>());
         builder.Services.AddHostedService<WorkshopDemoData>();
         builder.Services.AddSingleton<RegistrationFollowUps>();
         builder.Services.AddHostedService<RegistrationFollowUpWorker>();
