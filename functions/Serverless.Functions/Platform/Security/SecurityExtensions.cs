@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Antiforgery;
+using Serverless.Functions.Platform.Http;
 
 namespace Serverless.Functions.Platform.Security;
 
@@ -14,7 +15,9 @@ public static class SecurityExtensions
         builder.Services.Configure<RateLimitOptions>(builder.Configuration.GetSection(RateLimitOptions.SectionName));
         builder.Services.AddSingleton<AddressRateLimiter>();
         builder.Services.AddSingleton<ActionTokens>();
+        builder.Services.Configure<RequestBodyLimitOptions>(builder.Configuration.GetSection(RequestBodyLimitOptions.SectionName));
         builder.Services.AddRateLimiter(RateLimitPolicies.Configure);
+        builder.AddDataProtectionKeys();
         builder.Services.AddAntiforgery(o =>
         {
             o.HeaderName = AntiforgeryValidationMiddleware.HeaderName;
@@ -22,7 +25,8 @@ public static class SecurityExtensions
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Strict;
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-            o.SuppressXFrameOptionsHeader = false;
+            // Every response says X-Frame-Options: DENY and frame-ancestors 'none' (SecurityHeaders).
+            o.SuppressXFrameOptionsHeader = true;
         });
         return builder;
     }
@@ -30,10 +34,12 @@ public static class SecurityExtensions
     /// <summary>Goes after UsePlatform and before every API map.</summary>
     public static WebApplication UseSecurity(this WebApplication app)
     {
+        app.LogDataProtectionKeys();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
         app.UseMiddleware<AntiforgeryValidationMiddleware>();
+        app.UseMiddleware<RequestBodyRulesMiddleware>();
         return app;
     }
 
