@@ -76,7 +76,14 @@ public static class PlatformExtensions
     public static WebApplication UsePlatform(this WebApplication app)
     {
         app.UseSecurityHeaders();
-        app.UseForwardedHeaders();
+
+        // With no proxy named the middleware would believe every caller, so it is left out.
+        var forwarded = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ForwardedHeadersOptions>>().Value;
+        if (forwarded.KnownProxies.Count > 0 || forwarded.KnownIPNetworks.Count > 0)
+        {
+            app.UseForwardedHeaders();
+        }
+
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapOpenApi();
