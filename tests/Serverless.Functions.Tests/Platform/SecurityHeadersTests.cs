@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Serverless.Functions.Tests.Identity;
 using Serverless.Testing;
 
