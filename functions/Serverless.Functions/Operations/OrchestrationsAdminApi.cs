@@ -133,6 +133,11 @@ public static class OrchestrationsAdminApi
         {
             return NotFound(instanceId);
         }
+        catch (DurableValidationException ex)
+        {
+            // The engine's own limits (the payload cap, the instance id): the caller's 400, not a 500.
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [ex.ParamName is "eventPayload" or "reason" or "output" ? "body" : "instanceId"] = [ex.Message] });
+        }
 
         return TypedResults.Accepted((string?)null);
     }
@@ -199,6 +204,11 @@ public static class OrchestrationsAdminApi
         catch (OrchestrationNotFoundException)
         {
             return NotFound(instanceId);
+        }
+        catch (DurableValidationException ex)
+        {
+            // The engine's own limits (the payload cap, the instance id): the caller's 400, not a 500.
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [ex.ParamName is "eventPayload" or "reason" or "output" ? "body" : "instanceId"] = [ex.Message] });
         }
 
         return TypedResults.Accepted((string?)null);
