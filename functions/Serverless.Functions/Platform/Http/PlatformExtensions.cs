@@ -11,10 +11,10 @@ public static class PlatformExtensions
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
             context.ProblemDetails.Extensions.TryAdd("traceId", context.HttpContext.TraceIdentifier));
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
-        builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        builder.Services.AddOpenApi(options => options.AddApiDocument().AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Innovation Network API";
-            document.Info.Description = "The platform's HTTP API: network, workshops, nominations, cohorts, library, requests, and operations.";
+            document.Info.Description = "The platform's HTTP API: sign-in and roles, the network registry, workshops, nominations, cohorts, audit and operations.";
             return Task.CompletedTask;
         }));
         // A burst of new connections (a campaign's invitees all opening their links at once) must
