@@ -33,7 +33,7 @@ public sealed class RegistryTests(PortalFixture portal)
 
         await ChooseFileAsync(page, badFile);
         await page.ClickAsync(Target.ByRole("button", "Check the file"));
-        await page.WaitForTextAsync("3 rows: 1 ready to import, 2 with errors.");
+        await page.WaitForTextAsync("Rows: 3; ready to import: 1; with errors: 2.");
 
         var lines = await page.TextsAsync(Target.Css(".import-preview tbody th"));
         Assert.Equal(["2", "3", "4"], lines);
@@ -45,7 +45,7 @@ public sealed class RegistryTests(PortalFixture portal)
 
         await ChooseFileAsync(page, fixedFile);
         await page.ClickAsync(Target.ByRole("button", "Check the file"));
-        await page.WaitForTextAsync("3 rows: 3 ready to import, 0 with errors.");
+        await page.WaitForTextAsync("Rows: 3; ready to import: 3; with errors: 0.");
         await page.ClickAsync(Target.ByRole("button", "Import 3 people"));
         await page.WaitForTextAsync("3 people were imported.");
 

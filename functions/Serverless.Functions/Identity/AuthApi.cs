@@ -121,6 +121,7 @@ public static class AuthApi
         CompleteRequest? request,
         ActionTokens tokens,
         PeopleStore people,
+        EmailAllowance allowance,
         IAuditLog audit,
         HttpContext context,
         CancellationToken cancellationToken)
@@ -133,6 +134,7 @@ public static class AuthApi
         }
 
         await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, PortalPrincipal.Create(person), new AuthenticationProperties { IsPersistent = true });
+        allowance.Reset(SignInLinks.Purpose, person.Email);
         await audit.RecordAsync(new AuditRecord("person", person.Id, "signed-in", After: new { method = "email-link" }) { Actor = "person:" + person.Id }, cancellationToken);
         return TypedResults.Ok(ToMe(person));
     }

@@ -211,9 +211,24 @@ const commands = {
   },
 
   async waitForFunction(args) {
-    // The expression is evaluated in the page until it is truthy.
-    await pageOf(args).waitForFunction(required(args, 'expression'), undefined, { timeout: timeoutOf(args) });
-    return null;
+    // The expression is evaluated in the page until it is truthy. Playwright's own waitForFunction
+    // builds its predicate with eval inside the page, which the portal's Content-Security-Policy
+    // (script-src 'self') rightly refuses; page.evaluate goes through the DevTools protocol instead.
+    const page = pageOf(args);
+    const expression = required(args, 'expression');
+    const deadline = Date.now() + timeoutOf(args);
+    for (;;) {
+      let value = null;
+      try {
+        value = await page.evaluate(expression);
+      } catch (error) {
+        // A navigation replaced the page's context between two polls: poll again.
+        if (!/context was destroyed|navigation/i.test(String(error))) throw error;
+      }
+      if (value) return null;
+      if (Date.now() > deadline) throw new Error(`waitForFunction timed out after ${timeoutOf(args)} ms: ${expression}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   },
 
   async waitForUrl(args) {

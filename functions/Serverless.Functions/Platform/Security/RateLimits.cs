@@ -43,7 +43,7 @@ public sealed class EmailAllowance(TimeProvider time)
     public bool TryTake(string purpose, string address, int permits, TimeSpan window, TimeSpan linkLifetime)
     {
         var now = time.GetUtcNow();
-        var key = purpose + ":" + address.Trim().ToLowerInvariant();
+        var key = Key(purpose, address);
         var sent = _sent.GetOrAdd(key, _ => []);
         lock (sent)
         {
@@ -75,6 +75,15 @@ public sealed class EmailAllowance(TimeProvider time)
 
         return true;
     }
+
+    /// <summary>
+    /// Forgets the emails counted for the address: its owner has just used one of the links, which
+    /// only someone reading that inbox can do, so the next sign-in of a person who signs in often
+    /// (several devices, a test suite) is not held back by the limit meant for strangers.
+    /// </summary>
+    public void Reset(string purpose, string address) => _sent.TryRemove(Key(purpose, address), out _);
+
+    private static string Key(string purpose, string address) => purpose + ":" + address.Trim().ToLowerInvariant();
 }
 
 /// <summary>
