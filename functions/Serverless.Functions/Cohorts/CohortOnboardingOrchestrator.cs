@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using Serverless.Durable;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 
 namespace Serverless.Functions.Cohorts;
 
@@ -62,7 +63,7 @@ public sealed class CohortOnboardingOrchestrator : TaskOrchestrator<CohortOnboar
             return await context.CallSubOrchestratorAsync<string>(
                 nameof(ParticipantOnboardingOrchestrator),
                 new ParticipantOnboardingOrchestrator.Input(input.CohortId, personId, input.DeadlineUtc, input.RemindAtUtc),
-                new SubOrchestrationOptions(ParticipantOnboardingOrchestrator.InstanceIdFor(input.CohortId, personId)));
+                new SubOrchestrationOptions(instanceId: ParticipantOnboardingOrchestrator.InstanceIdFor(input.CohortId, personId)));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

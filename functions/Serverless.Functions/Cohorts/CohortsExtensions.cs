@@ -1,4 +1,6 @@
-using Serverless.Durable;
+using Serverless.Functions.Platform.Durable;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Serverless.Functions.Platform.Functions;
 
 namespace Serverless.Functions.Cohorts;
@@ -19,7 +21,7 @@ public static class CohortsExtensions
         builder.Services.AddHostedService<CohortDemoData>();
         builder.Services.AddSingleton<IMaintenanceSweep, CohortOnboardingSweep>();
         builder.Services.AddHostedService<MaintenanceSweepService>();
-        builder.Services.AddDurableTask(registry => registry
+        builder.Services.AddOrchestrations(registry => registry
             .AddOrchestrator<CohortOnboardingOrchestrator>()
             .AddOrchestrator<ParticipantOnboardingOrchestrator>()
             .AddActivity<ListRoundParticipants>()

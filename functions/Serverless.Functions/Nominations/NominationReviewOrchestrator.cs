@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using Serverless.Durable;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 
 namespace Serverless.Functions.Nominations;
 

@@ -1,4 +1,6 @@
-using Serverless.Durable;
+using Serverless.Functions.Platform.Durable;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 
 namespace Serverless.Functions.Nominations;
 
@@ -18,7 +20,7 @@ public static class NominationsExtensions
         builder.Services.AddSingleton<ReviewMailer>();
         builder.Services.AddSingleton<TradeTracker>();
         builder.Services.AddHostedService<NominationDemoData>();
-        builder.Services.AddDurableTask(registry => registry
+        builder.Services.AddOrchestrations(registry => registry
             .AddOrchestrator<NominationReviewOrchestrator>()
             .AddActivity<AssignNominationReviewers>()
             .AddActivity<SendNominationReviewReminders>()

@@ -1,7 +1,9 @@
 using Azure.Data.Tables;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using Serverless.Durable;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Serverless.Functions.Platform.Durable;
 using Serverless.Functions.Audit;
 using Serverless.Functions.Identity;
 using Serverless.Functions.Platform.Localization;
@@ -130,10 +132,10 @@ public static class CampaignsApi
                 cancellationToken);
         }
 
-        await durable.ScheduleNewOrchestrationInstanceAsync(
+        await durable.StartOnceAsync(
             nameof(WorkshopInvitationOrchestrator),
             new WorkshopInvitationOrchestrator.Input(campaignId, series.Id, invitees.Select(p => p.Id).ToList(), campaign.Deadline.UtcDateTime, remindAt, options.Value.CampaignBatchSize, options.Value.CampaignFirstRefresh),
-            new StartOrchestrationOptions(campaign.InstanceId),
+            campaign.InstanceId,
             cancellationToken);
         await audit.RecordAsync(new AuditRecord(RecordType, campaignId, "started", After: new { campaign.SeriesId, campaign.Name, campaign.Deadline, campaign.ReminderDaysBefore, campaign.Total }), cancellationToken);
         return TypedResults.Accepted($"/api/workshops/campaigns/{campaignId}", ToContract(campaign, [], null));

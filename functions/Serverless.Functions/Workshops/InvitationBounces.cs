@@ -1,4 +1,5 @@
-using Serverless.Durable;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Serverless.Functions.Platform.Email;
 
 namespace Serverless.Functions.Workshops;
@@ -40,13 +41,7 @@ public sealed class InvitationBounces(WorkshopStore store, DurableTaskClient dur
         }
 
         logger.LogWarning("Invitation of {PersonId} in campaign {CampaignId} bounced: {Reason}", personId, campaignId, reason);
-        try
-        {
-            await durable.RaiseEventAsync(bounced.InstanceId, InviteeOrchestrator.AnsweredEvent, InvitationStatus.Bounced, cancellationToken);
-        }
-        catch (OrchestrationNotFoundException)
-        {
-            // The invitee's orchestration is gone (purged); the record alone tells the story.
-        }
+        // If the invitee's orchestration is gone (purged), the provider drops the event; the record alone tells the story.
+        await durable.RaiseEventAsync(bounced.InstanceId, InviteeOrchestrator.AnsweredEvent, InvitationStatus.Bounced, cancellationToken);
     }
 }

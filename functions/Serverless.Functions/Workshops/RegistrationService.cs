@@ -2,7 +2,9 @@ using System.Collections.Concurrent;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
-using Serverless.Durable;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Serverless.Functions.Platform.Durable;
 using Serverless.Functions.Audit;
 using Serverless.Functions.Platform.Email;
 using Serverless.Functions.Platform.Security;
@@ -657,10 +659,10 @@ public sealed class RegistrationService(
                 await email.SendAsync(emails.Registration($"workshop-registration/{row.SeriesId}/{row.PersonId}/{row.Revision}", Recipient(row), series, session, row, null, await NewLinkAsync(row, series, sessions, cancellationToken)), cancellationToken);
             }
 
-            await durable.ScheduleNewOrchestrationInstanceAsync(
+            await durable.StartOnceAsync(
                 nameof(WaitlistOfferOrchestrator),
                 new WaitlistOfferOrchestrator.Input(row.SeriesId, row.PersonId, row.OfferId!, row.OfferExpiresAt!.Value.UtcDateTime),
-                new StartOrchestrationOptions(WaitlistOfferOrchestrator.InstanceIdFor(row.SeriesId, row.PersonId, row.OfferId!)),
+                WaitlistOfferOrchestrator.InstanceIdFor(row.SeriesId, row.PersonId, row.OfferId!),
                 cancellationToken);
         }
     }
@@ -682,9 +684,9 @@ public sealed class RegistrationService(
         {
             await durable.RaiseEventAsync(instanceId, eventName, payload, cancellationToken);
         }
-        catch (Exception ex) when (ex is OrchestrationNotFoundException or InvalidOperationException or DurableValidationException or Azure.RequestFailedException)
+        catch (Exception ex) when (ex is Grpc.Core.RpcException or InvalidOperationException)
         {
-            // The orchestration may have finished (an expired invitation, a lapsed offer); the record above is what counts.
+            // The engine may be unreachable for a moment; the record above is what counts, and the orchestration's own timer ends it.
             logger.LogInformation("Event {Event} for {InstanceId} not delivered: {Reason}", eventName, instanceId, ex.Message);
         }
     }

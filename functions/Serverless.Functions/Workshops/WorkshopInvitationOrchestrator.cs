@@ -1,4 +1,5 @@
-using Serverless.Durable;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 
 namespace Serverless.Functions.Workshops;
 
@@ -30,7 +31,7 @@ public sealed class WorkshopInvitationOrchestrator : TaskOrchestrator<WorkshopIn
             .Select((chunk, i) => context.CallSubOrchestratorAsync<CampaignProgress>(
                 nameof(InviteeBatchOrchestrator),
                 new InviteeBatchOrchestrator.Input(input.CampaignId, input.SeriesId, chunk, input.DeadlineUtc, input.RemindAtUtc),
-                new SubOrchestrationOptions($"{context.InstanceId}-b{i}")))
+                new SubOrchestrationOptions(instanceId: $"{context.InstanceId}-b{i}")))
             .ToList();
         var all = Task.WhenAll(batches);
 
@@ -85,7 +86,7 @@ public sealed class InviteeBatchOrchestrator : TaskOrchestrator<InviteeBatchOrch
             return await context.CallSubOrchestratorAsync<InviteeOutcome>(
                 nameof(InviteeOrchestrator),
                 new InviteeOrchestrator.Input(input.CampaignId, input.SeriesId, personId, input.DeadlineUtc, input.RemindAtUtc),
-                new SubOrchestrationOptions(InviteeOrchestrator.InstanceIdFor(input.CampaignId, personId)));
+                new SubOrchestrationOptions(instanceId: InviteeOrchestrator.InstanceIdFor(input.CampaignId, personId)));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

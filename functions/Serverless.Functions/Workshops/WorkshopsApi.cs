@@ -3,7 +3,9 @@ using System.Text;
 using Azure.Data.Tables;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using Serverless.Durable;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Serverless.Functions.Platform.Durable;
 using Serverless.Functions.Audit;
 using Serverless.Functions.Platform.Email;
 using Serverless.Functions.Platform.Security;
@@ -437,10 +439,10 @@ public static class WorkshopsApi
     {
         var remindAt = session.StartUtc - options.SessionReminderLead;
         var instanceId = SessionReminderOrchestrator.InstanceIdFor(session.SeriesId, session.Id, session.StartUtc);
-        await durable.ScheduleNewOrchestrationInstanceAsync(
+        await durable.StartOnceAsync(
             nameof(SessionReminderOrchestrator),
             new SessionReminderOrchestrator.Input(session.SeriesId, session.Id, session.StartUtc.UtcDateTime, remindAt.UtcDateTime),
-            new StartOrchestrationOptions(instanceId),
+            instanceId,
             cancellationToken);
         if (session.ReminderInstanceId != instanceId)
         {

@@ -1,4 +1,6 @@
-using Serverless.Durable;
+using Serverless.Functions.Platform.Durable;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Serverless.Functions.Platform.Email;
 using Serverless.Functions.Platform.Functions;
 
@@ -24,7 +26,7 @@ public static class WorkshopsExtensions
         builder.Services.AddSingleton<IMaintenanceSweep, RegistrationFollowUpSweep>();
         builder.Services.AddSingleton<IEmailFailureObserver, InvitationBounces>();
         builder.Services.AddHostedService<MaintenanceSweepService>();
-        builder.Services.AddDurableTask(registry => registry
+        builder.Services.AddOrchestrations(registry => registry
             .AddOrchestrator<WorkshopInvitationOrchestrator>()
             .AddOrchestrator<InviteeOrchestrator>()
             .AddOrchestrator<WaitlistOfferOrchestrator>()

@@ -5,7 +5,8 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using NSubstitute;
-using Serverless.Durable;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Serverless.Functions.Tests.Identity;
 using Serverless.Functions.Workshops;
 using Xunit.Abstractions;
@@ -182,8 +183,6 @@ public sealed class CampaignTests(StackFixture stack, ITestOutputHelper output)
     private static readonly (string, string?)[] RestartSettings =
     [
         ("Durable:VisibilityTimeout", "00:00:30"),
-        ("Durable:OutboxStragglerAge", "00:00:05"),
-        ("Durable:OutboxSweepInterval", "00:00:05"),
     ];
 
     /// <summary>The recipients of this campaign's invitation emails, one entry per outbox row.</summary>
@@ -215,20 +214,17 @@ public sealed class CampaignTests(StackFixture stack, ITestOutputHelper output)
         }
     }
 
-    /// <summary>The orchestrations of the test's task hub still unfinished, by name, with what an example's partition holds (for a failure message).</summary>
+    /// <summary>The orchestrations of the test's task hub still unfinished, by name (for a failure message).</summary>
     private static async Task<string> UnfinishedAsync(PlatformFactory factory)
     {
         var durable = factory.Services.GetRequiredService<DurableTaskClient>();
-        var store = factory.Services.GetRequiredService<Serverless.Durable.Storage.IDurableStore>();
-        var page = await durable.QueryInstancesAsync(new OrchestrationQuery { Statuses = [OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Pending], PageSize = 1000 });
-        var lines = page.Items.GroupBy(i => i.Name).Select(g => $"{g.Count()} {g.Key}").ToList();
-        foreach (var example in page.Items.Where(i => i.Name != nameof(WorkshopInvitationOrchestrator)).Take(3))
+        var unfinished = new List<OrchestrationMetadata>();
+        await foreach (var instance in durable.GetAllInstancesAsync(new OrchestrationQuery { Statuses = [OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Pending], PageSize = 1000 }))
         {
-            var rows = await store.ReadPartitionAsync(example.InstanceId, default);
-            lines.Add($"{example.InstanceId} {example.RuntimeStatus} updated {example.LastUpdatedAt:O}: " + string.Join(" ", rows.Select(r => r.RowKey + (r.Properties.TryGetValue("Processed", out var p) ? "=" + p : string.Empty))));
+            unfinished.Add(instance);
         }
 
-        return "Unfinished: " + string.Join("; ", lines);
+        return "Unfinished: " + string.Join("; ", unfinished.GroupBy(i => i.Name).Select(g => $"{g.Count()} {g.Key}"));
     }
 
     /// <summary>What the outbox says about the invitations missing from the inbox (for a failure message).</summary>
