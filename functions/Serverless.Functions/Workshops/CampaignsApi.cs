@@ -126,7 +126,6 @@ public static class CampaignsApi
                     Language = p.PreferredLanguage,
                     OrganisationId = p.OrganisationId ?? "",
                     Status = InvitationStatus.Pending,
-                    InstanceId = InviteeOrchestrator.InstanceIdFor(campaignId, p.Id),
                     CreatedAt = now,
                 })).ToList(),
                 cancellationToken);
@@ -134,7 +133,7 @@ public static class CampaignsApi
 
         await durable.StartOnceAsync(
             nameof(WorkshopInvitationOrchestrator),
-            new WorkshopInvitationOrchestrator.Input(campaignId, series.Id, invitees.Select(p => p.Id).ToList(), campaign.Deadline.UtcDateTime, remindAt, options.Value.CampaignBatchSize, options.Value.CampaignFirstRefresh),
+            new WorkshopInvitationOrchestrator.Input(campaignId, series.Id, invitees.Select(p => p.Id).ToList(), campaign.Deadline.UtcDateTime, remindAt, options.Value.CampaignBatchSize),
             campaign.InstanceId,
             cancellationToken);
         await audit.RecordAsync(new AuditRecord(RecordType, campaignId, "started", After: new { campaign.SeriesId, campaign.Name, campaign.Deadline, campaign.ReminderDaysBefore, campaign.Total }), cancellationToken);

@@ -513,10 +513,6 @@ public sealed class RegistrationService(
                 return invitation;
             },
             cancellationToken);
-        if (changed is { InstanceId.Length: > 0 })
-        {
-            await RaiseQuietlyAsync(changed.InstanceId, InviteeOrchestrator.AnsweredEvent, status, cancellationToken);
-        }
     }
 
     private async Task<RegistrationResult> ReactivateAsync(InvitationContext context, string personId, SessionEntity session, Dictionary<string, string> answers, DateTimeOffset now, CancellationToken cancellationToken)

@@ -28,13 +28,11 @@ public static class WorkshopsExtensions
         builder.Services.AddHostedService<MaintenanceSweepService>();
         builder.Services.AddOrchestrations(registry => registry
             .AddOrchestrator<WorkshopInvitationOrchestrator>()
-            .AddOrchestrator<InviteeOrchestrator>()
             .AddOrchestrator<WaitlistOfferOrchestrator>()
             .AddOrchestrator<SessionReminderOrchestrator>()
-            .AddOrchestrator<InviteeBatchOrchestrator>()
             .AddActivity<CountInvitations>()
-            .AddActivity<SendWorkshopInvitation>()
-            .AddActivity<SendInvitationReminder>()
+            .AddActivity<SendWorkshopInvitations>()
+            .AddActivity<SendInvitationReminders>()
             .AddActivity<ExpireInvitations>()
             .AddActivity<LapseWaitlistOffer>()
             .AddActivity<SendSessionReminders>());
