@@ -1,5 +1,4 @@
 using System.Text.Json;
-using DurableTask.Core.History;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
@@ -118,7 +117,7 @@ public static class OrchestrationsAdminApi
             return NotFound(instanceId);
         }
 
-        var history = await engine.GetHistoryAsync(instanceId, cancellationToken) ?? [];
+        var history = await engine.GetHistoryAsync(instanceId, cancellationToken);
         return TypedResults.Ok(new InstanceDetail(ToSummary(instance), Json(instance.SerializedInput), Json(instance.SerializedOutput), ToHistory(history)));
     }
 
@@ -227,35 +226,39 @@ public static class OrchestrationsAdminApi
         return TypedResults.Accepted((string?)null);
     }
 
-    private static List<OrchestrationHistoryEvent> ToHistory(IEnumerable<HistoryEvent> events) =>
-        events.Select(e => e switch
-        {
-            ExecutionStartedEvent x => Step(x, x.Name, x.Input),
-            ExecutionCompletedEvent x => Step(x, null, x.Result, x.FailureDetails?.ErrorMessage),
-            ExecutionTerminatedEvent x => Step(x, null, x.Input),
-            ExecutionSuspendedEvent x => Step(x, null, x.Reason),
-            ExecutionResumedEvent x => Step(x, null, x.Reason),
-            TaskScheduledEvent x => Step(x, x.Name, x.Input),
-            TaskCompletedEvent x => Step(x, null, x.Result, taskId: x.TaskScheduledId),
-            TaskFailedEvent x => Step(x, null, null, x.FailureDetails?.ErrorMessage ?? x.Reason, x.TaskScheduledId),
-            SubOrchestrationInstanceCreatedEvent x => Step(x, x.Name, x.Input),
-            SubOrchestrationInstanceCompletedEvent x => Step(x, null, x.Result, taskId: x.TaskScheduledId),
-            SubOrchestrationInstanceFailedEvent x => Step(x, null, null, x.FailureDetails?.ErrorMessage ?? x.Reason, x.TaskScheduledId),
-            TimerCreatedEvent x => Step(x, null, JsonSerializer.Serialize(x.FireAt)),
-            TimerFiredEvent x => Step(x, null, null, taskId: x.TimerId),
-            EventRaisedEvent x => Step(x, x.Name, x.Input),
-            EventSentEvent x => Step(x, x.Name, x.Input),
-            GenericEvent x => Step(x, null, x.Data),
-            _ => null,
-        })
-        .OfType<OrchestrationHistoryEvent>()
-        .ToList();
-
-    private static OrchestrationHistoryEvent Step(HistoryEvent e, string? name, string? data, string? failure = null, int? taskId = null)
+    /// <summary>The steps a person reads in the monitor; the engine's own bookkeeping (episode starts and ends) is left out.</summary>
+    private static List<OrchestrationHistoryEvent> ToHistory(JsonElement? history)
     {
-        var type = e.EventType.ToString();
-        return new(type, new DateTimeOffset(DateTime.SpecifyKind(e.Timestamp, DateTimeKind.Utc)), taskId ?? (e.EventId >= 0 ? e.EventId : null), name, Json(data), failure);
+        if (history is not { ValueKind: JsonValueKind.Array } events)
+        {
+            return [];
+        }
+
+        var steps = new List<OrchestrationHistoryEvent>();
+        foreach (var e in events.EnumerateArray())
+        {
+            // The provider writes the event type as the number of DurableTask.Core's EventType.
+            var type = Number(e, "EventType") is { } code ? ((DurableTask.Core.History.EventType)code).ToString() : Text(e, "EventType") ?? "";
+            if (type is "OrchestratorStarted" or "OrchestratorCompleted")
+            {
+                continue;
+            }
+
+            var taskId = Number(e, "TaskScheduledId") ?? Number(e, "TimerId") ?? Number(e, "EventId");
+            var data = Text(e, "Input") ?? Text(e, "Result") ?? Text(e, "Reason") ?? (Text(e, "FireAt") is { } fireAt ? JsonSerializer.Serialize(fireAt) : null);
+            var failure = e.TryGetProperty("FailureDetails", out var details) && details.ValueKind == JsonValueKind.Object ? Text(details, "ErrorMessage") : null;
+            var timestamp = e.TryGetProperty("Timestamp", out var t) && t.TryGetDateTimeOffset(out var at) ? at : DateTimeOffset.MinValue;
+            steps.Add(new OrchestrationHistoryEvent(type, timestamp, taskId is >= 0 ? taskId : null, Text(e, "Name"), Json(data), failure));
+        }
+
+        return steps;
     }
+
+    private static string? Text(JsonElement e, string property) =>
+        e.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static int? Number(JsonElement e, string property) =>
+        e.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n) ? n : null;
 
     private static string? Reason(ReasonRequest? body) => string.IsNullOrWhiteSpace(body?.Reason) ? null : body.Reason.Trim();
 

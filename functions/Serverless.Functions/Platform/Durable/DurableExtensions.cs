@@ -1,6 +1,8 @@
+using System.Text.Json;
 using Grpc.Net.Client;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Converters;
 using Microsoft.DurableTask.Client.Grpc;
 using Microsoft.DurableTask.Worker;
 using Microsoft.DurableTask.Worker.Grpc;
@@ -22,6 +24,9 @@ public static class DurableExtensions
         var section = builder.Configuration.GetSection(DurableOptions.SectionName);
         builder.Services.AddOptions<DurableOptions>().Bind(section);
         var options = section.Get<DurableOptions>() ?? new DurableOptions();
+
+        // Inputs, outputs, events and custom status in the web's JSON shape (camelCase), as the portal reads them.
+        builder.Services.AddSingleton<DataConverter>(new JsonDataConverter(new JsonSerializerOptions(JsonSerializerDefaults.Web)));
 
         builder.Services.AddSingleton<DurableSidecar>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DurableSidecar>());

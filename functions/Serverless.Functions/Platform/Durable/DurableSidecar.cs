@@ -54,7 +54,7 @@ public sealed class DurableSidecar : IHostedService, IAsyncDisposable
     /// instance is unknown. The sidecar's gRPC API streams history only to the worker, so the
     /// workflow monitor reads it here.
     /// </summary>
-    public async Task<IReadOnlyList<DurableTask.Core.History.HistoryEvent>?> GetHistoryAsync(string instanceId, CancellationToken cancellationToken)
+    public async Task<System.Text.Json.JsonElement?> GetHistoryAsync(string instanceId, CancellationToken cancellationToken)
     {
         var service = _service ?? throw new InvalidOperationException(Problem ?? "The orchestration engine is not running.");
         var state = await service.GetOrchestrationStateAsync(instanceId, allExecutions: false).WaitAsync(cancellationToken);
@@ -64,7 +64,9 @@ public sealed class DurableSidecar : IHostedService, IAsyncDisposable
         }
 
         var json = await service.GetOrchestrationHistoryAsync(instanceId, executionId).WaitAsync(cancellationToken);
-        return DurableTask.Core.Serializing.JsonDataConverter.Default.Deserialize<List<DurableTask.Core.History.HistoryEvent>>(json);
+        // The provider's history events, serialized without type names: one object per event with its EventType.
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        return document.RootElement.Clone();
     }
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -167,6 +169,11 @@ public sealed class DurableSidecar : IHostedService, IAsyncDisposable
         WorkItemQueueVisibilityTimeout = _options.VisibilityTimeout,
         LeaseInterval = _options.LeaseInterval,
         LeaseRenewInterval = _options.LeaseInterval / 3,
+        LeaseAcquireInterval = _options.LeaseInterval / 3,
+
+        // The table partition manager (as Durable Functions 3 uses) takes the partitions of a new or
+        // released hub in one pass, where the blob-lease manager needs several 10-second rounds.
+        UseTablePartitionManagement = true,
 
         // One worker per process: two processes on one machine (a restart, a benchmark's second app) must not share partition leases.
         WorkerId = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}",
