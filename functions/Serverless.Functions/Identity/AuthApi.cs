@@ -29,7 +29,7 @@ public static class AuthApi
             .WithSummary("A request token for the X-XSRF-TOKEN header (and the antiforgery cookie). Fetch again after signing in or out.");
         auth.MapGet("/providers", GetProviders).WithName("GetSignInProviders");
         auth.MapPost("/sign-in", RequestSignInLinkAsync).WithName("RequestSignInLink").RequireRateLimiting(RateLimitPolicies.PublicPerClient)
-            .WithSummary("Emails a single-use sign-in link to a registered address. Always 202, registered or not.");
+            .WithSummary("Emails a single-use sign-in link to a registered address. Always 202, registered or not; an address receives a few links per 15 minutes however often it is asked for.");
         auth.MapPost("/complete", CompleteSignInAsync).WithName("CompleteSignIn").RequireRateLimiting(RateLimitPolicies.PublicPerClient)
             .WithSummary("Uses up a sign-in token and starts the session; 400 with code token_invalid, token_expired or token_used.");
         auth.MapPost("/sign-out", SignOutAsync).WithName("SignOut");
@@ -73,10 +73,9 @@ public static class AuthApi
             ? TypedResults.Ok(new Providers(true, true, "/api/auth/oidc/sign-in"))
             : TypedResults.Ok(new Providers(true, false, null));
 
-    public static async Task<Results<Accepted<SignInAccepted>, ValidationProblem, ProblemHttpResult>> RequestSignInLinkAsync(
+    public static async Task<Results<Accepted<SignInAccepted>, ValidationProblem>> RequestSignInLinkAsync(
         SignInRequest? request,
         SignInLinks links,
-        AddressRateLimiter limiter,
         ILocalizer localizer,
         HttpContext context,
         CancellationToken cancellationToken)
@@ -92,12 +91,8 @@ public static class AuthApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["language"] = [$"'{language}' is not one of the portal's languages."] });
         }
 
-        // Counted for every address, registered or not, so the limit reveals nothing either.
-        if (!limiter.TryAcquire(SignInLinks.Purpose, email!))
-        {
-            return CodedProblem.Create(context, StatusCodes.Status429TooManyRequests, "rate_limited");
-        }
-
+        // Only queued here: whether the address is registered, and whether it has had its
+        // allowance of emails, is decided in the background, so neither changes the answer or its time.
         await links.RequestAsync(email!, request.Language, cancellationToken);
         var lang = request.Language ?? CodedProblem.LanguageOf(context);
         return TypedResults.Accepted((string?)null, new SignInAccepted(localizer.Get(lang, "signIn.accepted")));
@@ -123,9 +118,14 @@ public static class AuthApi
         return TypedResults.Ok(ToMe(person));
     }
 
-    public static async Task<NoContent> SignOutAsync(HttpContext context, CancellationToken cancellationToken)
+    /// <summary>Ends the session on the server too, so a copy of the cookie taken before is worthless after.</summary>
+    public static async Task<NoContent> SignOutAsync(SessionStore sessions, HttpContext context, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
+        if (context.User.PersonId() is { } personId && context.User.SessionId() is { } sessionId)
+        {
+            await sessions.EndAsync(personId, sessionId, cancellationToken);
+        }
+
         await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
         return TypedResults.NoContent();
     }

@@ -23,6 +23,7 @@ public static class IdentityExtensions
     {
         builder.Services.Configure<AuthOptions>(builder.Configuration.GetSection(AuthOptions.SectionName));
         builder.Services.AddSingleton<SignInLinks>();
+        builder.Services.AddHostedService<SignInLinkService>();
 
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(o =>
@@ -34,7 +35,9 @@ public static class IdentityExtensions
                 o.SlidingExpiration = true;
                 o.Events = new CookieAuthenticationEvents
                 {
+                    OnSigningIn = StartSessionAsync,
                     OnValidatePrincipal = RefreshPrincipalAsync,
+                    OnCheckSlidingExpiration = RenewSessionAsync,
                     OnRedirectToLogin = context => CodedProblem.WriteAsync(context.HttpContext, StatusCodes.Status401Unauthorized, "unauthenticated"),
                     OnRedirectToAccessDenied = context => CodedProblem.WriteAsync(context.HttpContext, StatusCodes.Status403Forbidden, "forbidden"),
                 };
@@ -69,12 +72,45 @@ public static class IdentityExtensions
         }
     }
 
-    /// <summary>Reloads the person behind the session cookie: deleted people lose their session, role changes apply at once.</summary>
+    /// <summary>Every sign-in (email link or Entra ID) gets a server-side session, named in the cookie.</summary>
+    private static async Task StartSessionAsync(CookieSigningInContext context)
+    {
+        var person = context.Principal?.PersonId() ?? throw new InvalidOperationException("A portal session needs a person.");
+        var sessions = context.HttpContext.RequestServices.GetRequiredService<SessionStore>();
+        var lifetime = context.HttpContext.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value.SessionLifetime;
+        var sessionId = await sessions.StartAsync(person, lifetime, context.HttpContext.RequestAborted);
+        var identity = (System.Security.Claims.ClaimsIdentity)context.Principal!.Identity!;
+        identity.TryRemoveClaim(identity.FindFirst(PortalPrincipal.SessionClaim));
+        identity.AddClaim(new System.Security.Claims.Claim(PortalPrincipal.SessionClaim, sessionId));
+    }
+
+    /// <summary>
+    /// Checks the session behind the cookie on every request: it must still exist on the server
+    /// (not signed out, person not deleted), and the person is reloaded so role changes apply.
+    /// What was read is reused for a couple of seconds (see <see cref="SessionStore"/>).
+    /// </summary>
     private static async Task RefreshPrincipalAsync(CookieValidatePrincipalContext context)
     {
         var id = context.Principal?.PersonId();
-        var people = context.HttpContext.RequestServices.GetRequiredService<PeopleStore>();
-        var person = id is null ? null : await people.GetAsync(id, context.HttpContext.RequestAborted);
+        var sessionId = context.Principal?.SessionId();
+        var sessions = context.HttpContext.RequestServices.GetRequiredService<SessionStore>();
+        if (id is not null && sessionId is not null && sessions.Recall(id, sessionId) is { } recalled)
+        {
+            context.ReplacePrincipal(recalled);
+            return;
+        }
+
+        PersonEntity? person = null;
+        var generation = id is null ? 0 : sessions.Generation(id);
+        if (id is not null && sessionId is not null)
+        {
+            var people = context.HttpContext.RequestServices.GetRequiredService<PeopleStore>();
+            var active = sessions.IsActiveAsync(id, sessionId, context.HttpContext.RequestAborted);
+            var found = people.GetAsync(id, context.HttpContext.RequestAborted);
+            await Task.WhenAll(active, found);
+            person = await active ? await found : null;
+        }
+
         if (person is null)
         {
             context.RejectPrincipal();
@@ -82,7 +118,19 @@ public static class IdentityExtensions
             return;
         }
 
-        context.ReplacePrincipal(PortalPrincipal.Create(person));
+        var principal = PortalPrincipal.Create(person, sessionId);
+        sessions.Remember(person.Id, sessionId!, generation, principal);
+        context.ReplacePrincipal(principal);
+    }
+
+    /// <summary>When the cookie slides forward, the server-side session does too.</summary>
+    private static async Task RenewSessionAsync(CookieSlidingExpirationContext context)
+    {
+        if (context.ShouldRenew && context.Principal?.PersonId() is { } id && context.Principal.SessionId() is { } sessionId)
+        {
+            var lifetime = context.HttpContext.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value.SessionLifetime;
+            await context.HttpContext.RequestServices.GetRequiredService<SessionStore>().RenewAsync(id, sessionId, lifetime, context.HttpContext.RequestAborted);
+        }
     }
 
     private static void ConfigureOidc(OpenIdConnectOptions o, IOptions<AuthOptions> auth)

@@ -9,7 +9,10 @@ public static class PortalPrincipal
     public const string LanguageClaim = "lang";
     public const string AuthenticationType = "portal";
 
-    public static ClaimsPrincipal Create(PersonEntity person)
+    /// <summary>The server-side session (a row in the Sessions table) the cookie belongs to.</summary>
+    public const string SessionClaim = "sid";
+
+    public static ClaimsPrincipal Create(PersonEntity person, string? sessionId = null)
     {
         var claims = new List<Claim>
         {
@@ -18,9 +21,16 @@ public static class PortalPrincipal
             new(ClaimTypes.Name, person.Name),
             new(LanguageClaim, person.PreferredLanguage),
         };
+        if (sessionId is not null)
+        {
+            claims.Add(new(SessionClaim, sessionId));
+        }
+
         claims.AddRange(person.RoleList.Select(role => new Claim(ClaimTypes.Role, role)));
         return new ClaimsPrincipal(new ClaimsIdentity(claims, AuthenticationType, ClaimTypes.Name, ClaimTypes.Role));
     }
 
     public static string? PersonId(this ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.NameIdentifier);
+
+    public static string? SessionId(this ClaimsPrincipal user) => user.FindFirstValue(SessionClaim);
 }

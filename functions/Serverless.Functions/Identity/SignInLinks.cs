@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Serverless.Functions.Audit;
 using Serverless.Functions.Platform.Email;
@@ -8,8 +9,12 @@ using Serverless.Functions.Registry;
 namespace Serverless.Functions.Identity;
 
 /// <summary>
-/// Emails single-use sign-in links. Unknown addresses get nothing (the API answers the same
-/// either way); the configured first admin is registered on their first request.
+/// Emails single-use sign-in links. A request is only queued while the caller waits, and the
+/// look-up, the token and the email happen afterwards in the background, so the answer takes
+/// the same time and says the same for registered and unknown addresses. Unknown addresses get
+/// nothing; the configured first admin is registered on their first request. However often an
+/// address is asked for, it receives a bounded number of emails (<see cref="EmailAllowance"/>),
+/// and links already sent stay usable, so nobody can lock its owner out.
 /// </summary>
 public sealed class SignInLinks(
     PeopleStore people,
@@ -17,13 +22,41 @@ public sealed class SignInLinks(
     IEmailSender email,
     ILocalizer localizer,
     IAuditLog audit,
+    EmailAllowance allowance,
     IOptions<AuthOptions> options,
+    IOptions<RateLimitOptions> limits,
     TimeProvider time,
     ILogger<SignInLinks> logger)
 {
     public const string Purpose = "sign-in";
 
+    private readonly Channel<QueuedRequest> _queue = Channel.CreateBounded<QueuedRequest>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.Wait });
+    private int _pending;
+
+    /// <summary>Requests queued or being handled (tests wait for zero).</summary>
+    public int Pending => Volatile.Read(ref _pending);
+
+    internal ChannelReader<QueuedRequest> Queued => _queue.Reader;
+
+    /// <summary>Queues a request for a sign-in link; the same few steps whatever the address.</summary>
     public async Task RequestAsync(string address, string? language, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _pending);
+        try
+        {
+            await _queue.Writer.WriteAsync(new QueuedRequest(address, language), cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            Interlocked.Decrement(ref _pending);
+            throw;
+        }
+    }
+
+    internal void Handled() => Interlocked.Decrement(ref _pending);
+
+    /// <summary>Looks the address up and, if it is registered and within its allowance, emails a new link.</summary>
+    public async Task SendAsync(string address, string? language, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var person = await people.FindByEmailAsync(address, cancellationToken);
@@ -35,6 +68,13 @@ public sealed class SignInLinks(
         if (person is null)
         {
             logger.LogInformation("Sign-in requested for an unregistered address; no email sent");
+            return;
+        }
+
+        var limit = limits.Value;
+        if (!allowance.TryTake(Purpose, person.Email, limit.SignInEmailsPerAddress, limit.SignInEmailWindow, settings.SignInLinkLifetime))
+        {
+            logger.LogInformation("Sign-in link not sent again: the address has had its allowance and holds a link that still works");
             return;
         }
 
@@ -50,6 +90,8 @@ public sealed class SignInLinks(
             (int)settings.SignInLinkLifetime.TotalMinutes);
         await email.SendAsync(message, cancellationToken);
     }
+
+    internal sealed record QueuedRequest(string Address, string? Language);
 
     private bool IsFirstAdmin(string address) =>
         options.Value.FirstAdminEmail is { Length: > 0 } admin

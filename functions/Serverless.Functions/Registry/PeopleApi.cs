@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Serverless.Functions.Audit;
 using Serverless.Functions.Platform.Localization;
 using Serverless.Functions.Platform.Security;
@@ -127,7 +128,7 @@ public static class PeopleApi
     }
 
     public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> DeleteAsync(
-        string id, PeopleStore store, IAuditLog audit, HttpContext context, CancellationToken cancellationToken)
+        string id, PeopleStore store, IAuditLog audit, [FromServices] IEnumerable<IPersonErasureObserver> erasureObservers, HttpContext context, CancellationToken cancellationToken)
     {
         var person = await store.GetAsync(id, cancellationToken);
         if (person is null)
@@ -138,6 +139,11 @@ public static class PeopleApi
         if (await store.DeleteAsync(person, context.IfMatchOr(person.ETag), cancellationToken) != WriteOutcome.Done)
         {
             return OrganisationsApi.Changed();
+        }
+
+        foreach (var observer in erasureObservers)
+        {
+            await observer.PersonErasedAsync(person.Id, CancellationToken.None);
         }
 
         await audit.RecordAsync(new AuditRecord(RecordType, id, "deleted", person.ToAudit()), cancellationToken);

@@ -109,12 +109,15 @@ public enum WriteOutcome
 /// People and their email index share one partition, so a create, an address change or a
 /// delete writes both in one transaction and the address stays unique without read-then-write.
 /// </summary>
-public sealed class PeopleStore(StorageClients storage)
+public sealed class PeopleStore(StorageClients storage, SessionStore sessions)
 {
     public const string TableName = "People";
     public const string Partition = "people";
     private const string PersonPrefix = "person|";
     private const string EmailPrefix = "email|";
+
+    /// <summary>A row rewritten by every delete: its ETag changes whenever someone is erased.</summary>
+    private const string ErasureMarkerRow = "erasures";
     private volatile bool _created;
 
     public static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();
@@ -269,6 +272,9 @@ public sealed class PeopleStore(StorageClients storage)
         {
             var response = await table.SubmitTransactionAsync(actions, cancellationToken);
             person.ETag = response.Value[0].Headers.ETag ?? person.ETag;
+
+            // Their sessions pick up the new roles, name and language on the next request.
+            sessions.Forget(person.Id);
             return WriteOutcome.Done;
         }
         catch (TableTransactionFailedException ex) when (ex.Status is StatusCodes.Status412PreconditionFailed or StatusCodes.Status404NotFound)
@@ -290,14 +296,29 @@ public sealed class PeopleStore(StorageClients storage)
                 [
                     new TableTransactionAction(TableTransactionActionType.Delete, person, ifMatch),
                     new TableTransactionAction(TableTransactionActionType.Delete, new EmailIndexEntity { RowKey = EmailRow(person.Email) }, ETag.All),
+                    new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(Partition, ErasureMarkerRow)),
                 ],
                 cancellationToken);
-            return WriteOutcome.Done;
         }
         catch (TableTransactionFailedException ex) when (ex.Status is StatusCodes.Status412PreconditionFailed or StatusCodes.Status404NotFound)
         {
             return WriteOutcome.Conflict;
         }
+
+        await sessions.EndAllAsync(person.Id, cancellationToken);
+        return WriteOutcome.Done;
+    }
+
+    /// <summary>
+    /// A value that changes whenever a person is deleted, by any process (the ETag of a row every
+    /// delete rewrites in its own transaction); "" before the first delete. One point read: cheap
+    /// enough for a cache of people's details to check every second or so.
+    /// </summary>
+    public async Task<string> ErasureVersionAsync(CancellationToken cancellationToken)
+    {
+        var table = await TableAsync(cancellationToken);
+        var found = await table.GetEntityIfExistsAsync<TableEntity>(Partition, ErasureMarkerRow, select: ["RowKey"], cancellationToken: cancellationToken);
+        return found.HasValue && found.Value is { } marker ? marker.ETag.ToString() : "";
     }
 
     private async Task<TableClient> TableAsync(CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Serverless.Functions.Audit;
+using Serverless.Functions.Platform.Localization;
 using Serverless.Functions.Platform.Security;
 using Serverless.Functions.Registry;
 
@@ -46,11 +47,11 @@ public static class InvitationApi
 
     public static Task<Results<Created<InvitationPage>, Ok<InvitationPage>, ValidationProblem, ProblemHttpResult>> RegisterAsync(
         RegisterRequest? request, RegistrationService registrations, WorkshopStore store, TimeProvider time, HttpContext context, CancellationToken cancellationToken) =>
-        ActAsync(context, registrations, store, time, (c, ct) => registrations.RegisterAsync(c, request ?? new RegisterRequest(null, null, null), ct), cancellationToken, forNewRegistration: true);
+        ActAsync(context, registrations, store, time, (c, ct) => registrations.RegisterAsync(c, request ?? new RegisterRequest(null, null, null), MessagesFor(context, c), ct), cancellationToken, forNewRegistration: true);
 
     public static Task<Results<Created<InvitationPage>, Ok<InvitationPage>, ValidationProblem, ProblemHttpResult>> ChangeAsync(
         ChangeRequest? request, RegistrationService registrations, WorkshopStore store, TimeProvider time, HttpContext context, CancellationToken cancellationToken) =>
-        ActAsync(context, registrations, store, time, (c, ct) => registrations.ChangeAsync(c, request ?? new ChangeRequest(null, null), ct), cancellationToken);
+        ActAsync(context, registrations, store, time, (c, ct) => registrations.ChangeAsync(c, request ?? new ChangeRequest(null, null), MessagesFor(context, c), ct), cancellationToken);
 
     public static Task<Results<Created<InvitationPage>, Ok<InvitationPage>, ValidationProblem, ProblemHttpResult>> CancelAsync(
         RegistrationService registrations, WorkshopStore store, TimeProvider time, HttpContext context, CancellationToken cancellationToken) =>
@@ -86,13 +87,14 @@ public static class InvitationApi
             return TokenProblem(context, failure);
         }
 
-        var errors = WorkshopValidation.ValidateSurvey(request);
+        var (series, session, person, submitted) = survey.Value;
+        var messages = FieldMessages.For(context, person.PreferredLanguage);
+        var errors = WorkshopValidation.ValidateSurvey(request, messages);
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors);
+            return messages.Problem(errors);
         }
 
-        var (series, session, person, submitted) = survey.Value;
         if (submitted)
         {
             return CodedProblem.Create(context, StatusCodes.Status409Conflict, "survey_submitted");
@@ -117,6 +119,10 @@ public static class InvitationApi
         return TypedResults.Created((string?)null, new SurveyPage(series.Id, session.Id, series.TitleMap, session.TitleMap, session.StartLocal, session.TimeZone, WorkshopValidation.SurveyQuestions, true, person.PreferredLanguage));
     }
 
+    /// <summary>The page's language (Accept-Language), else the language the invitation was sent in.</summary>
+    private static FieldMessages MessagesFor(HttpContext context, InvitationContext invitation) =>
+        FieldMessages.For(context, invitation.Person.PreferredLanguage);
+
     private static async Task<Results<Created<InvitationPage>, Ok<InvitationPage>, ValidationProblem, ProblemHttpResult>> ActAsync(
         HttpContext context,
         RegistrationService registrations,
@@ -137,7 +143,7 @@ public static class InvitationApi
         var result = await action(invitation, cancellationToken);
         if (result.Errors is { } errors)
         {
-            return TypedResults.ValidationProblem(errors);
+            return MessagesFor(context, invitation).Problem(errors);
         }
 
         if (result.Code is { } code)

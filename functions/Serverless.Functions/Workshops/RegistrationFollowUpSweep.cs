@@ -14,9 +14,22 @@ public sealed class RegistrationFollowUpSweep(WorkshopStore store, RegistrationS
     public async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
         var completed = 0;
+        var places = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal);
         foreach (var row in await store.ListFollowUpsDueAsync(time.GetUtcNow() - Grace, cancellationToken))
         {
-            if (await registrations.CompleteFollowUpAsync(row, cancellationToken))
+            // A waitlisted person's email names their place: each series' waitlist is read once per sweep, not once per row.
+            int? place = null;
+            if (row.Status == RegistrationStatus.Waitlisted)
+            {
+                if (!places.TryGetValue(row.SeriesId, out var series))
+                {
+                    places[row.SeriesId] = series = await registrations.WaitlistPlacesAsync(row.SeriesId, cancellationToken);
+                }
+
+                place = series.TryGetValue(row.PersonId, out var p) ? p : null;
+            }
+
+            if (await registrations.CompleteFollowUpAsync(row, place, cancellationToken))
             {
                 completed++;
             }

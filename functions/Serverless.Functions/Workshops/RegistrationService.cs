@@ -7,6 +7,7 @@ using Microsoft.DurableTask.Client;
 using Serverless.Functions.Platform.Durable;
 using Serverless.Functions.Audit;
 using Serverless.Functions.Platform.Email;
+using Serverless.Functions.Platform.Localization;
 using Serverless.Functions.Platform.Security;
 using Serverless.Functions.Platform.Storage;
 using Serverless.Functions.Registry;
@@ -28,9 +29,12 @@ public sealed record InvitationContext(
 /// Who an invitation link was issued to, as the link's holder was then (the invitation's address,
 /// name, language and organisation): what a new registration needs, kept in memory by token hash
 /// so that a burst of registrations reads nothing per request. Token rows never change and
-/// invitation links are never used up, so the only thing that ages is the expiry, checked on use.
+/// invitation links are never used up, so what ages is the expiry, checked on use, and the
+/// person: <see cref="ErasureGeneration"/> is the registry's erasure generation taken before the
+/// person was known to exist, and a snapshot from an older generation is not trusted (see
+/// <see cref="RegistrationService.PersonErasedAsync"/>).
 /// </summary>
-public sealed record InvitationLinkSnapshot(string CampaignId, string PersonId, string Email, string Name, string Language, string? OrganisationId, DateTimeOffset ValidUntil);
+public sealed record InvitationLinkSnapshot(string CampaignId, string PersonId, string Email, string Name, string Language, string? OrganisationId, DateTimeOffset ValidUntil, long ErasureGeneration = 0);
 
 /// <summary>The outcome of a registration action: a registration, or a status with a problem code or field errors. Nothing is written on failure.</summary>
 public sealed record RegistrationResult(RegistrationEntity? Registration, int Status, string? Code = null, Dictionary<string, string[]>? Errors = null, int? WaitlistPosition = null, IReadOnlyDictionary<string, SeatCount>? Counters = null)
@@ -63,7 +67,7 @@ public sealed class RegistrationService(
     DurableTaskClient durable,
     IOptions<WorkshopOptions> options,
     TimeProvider time,
-    ILogger<RegistrationService> logger)
+    ILogger<RegistrationService> logger) : IPersonErasureObserver
 {
     public const string RecordType = "workshop-registration";
     private static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(5);
@@ -71,11 +75,19 @@ public sealed class RegistrationService(
     private readonly ConcurrentDictionary<string, (DateTimeOffset At, object Value)> _cache = new(StringComparer.Ordinal);
     private readonly MemoryCache _links = new(new MemoryCacheOptions { SizeLimit = 100_000 });
 
+    /// <summary>People erased while this process ran: never remembered again, never emailed from here.</summary>
+    private readonly ConcurrentDictionary<string, byte> _erased = new(StringComparer.Ordinal);
+    private readonly Lock _erasureLock = new();
+    private long _erasureGeneration;
+    private string? _erasureVersion;
+    private (long At, Task<string> Read)? _erasureRead;
+
     /// <summary>Issues a personal invitation link to the recipient and remembers who it went to, so registering through it reads nothing.</summary>
     public async Task<string> IssueInvitationLinkAsync(string campaignId, WorkshopEmails.Recipient to, string? organisationId, DateTimeOffset until, CancellationToken cancellationToken)
     {
+        var generation = await ErasureGenerationAsync(cancellationToken);
         var token = await links.IssueInvitationAsync(campaignId, to.PersonId, until, cancellationToken);
-        RememberLink(token, new InvitationLinkSnapshot(campaignId, to.PersonId, to.Email, to.Name, to.Language, organisationId, until));
+        RememberLink(token, new InvitationLinkSnapshot(campaignId, to.PersonId, to.Email, to.Name, to.Language, organisationId, until, generation));
         return token;
     }
 
@@ -83,7 +95,7 @@ public sealed class RegistrationService(
     private void RememberLink(string token, InvitationLinkSnapshot link)
     {
         var now = time.GetUtcNow();
-        if (link.ValidUntil <= now || link.OrganisationId is null || !SecureToken.IsWellFormed(token))
+        if (link.ValidUntil <= now || link.OrganisationId is null || !SecureToken.IsWellFormed(token) || _erased.ContainsKey(link.PersonId))
         {
             return;
         }
@@ -99,8 +111,11 @@ public sealed class RegistrationService(
     /// </summary>
     public async Task<(InvitationContext? Context, string? Failure)> ResolveForRegistrationAsync(string? token, CancellationToken cancellationToken)
     {
-        if (!SecureToken.IsWellFormed(token) || !_links.TryGetValue(SecureToken.Hash(token!), out InvitationLinkSnapshot? link) || link is null || link.ValidUntil <= time.GetUtcNow())
+        if (!SecureToken.IsWellFormed(token) || !_links.TryGetValue(SecureToken.Hash(token!), out InvitationLinkSnapshot? link) || link is null || link.ValidUntil <= time.GetUtcNow()
+            || _erased.ContainsKey(link.PersonId) || link.ErasureGeneration != await ErasureGenerationAsync(cancellationToken))
         {
+            // Unknown here, expired, or remembered before someone was erased: read the token, the
+            // invitation and the person again (a deleted person's link is then refused).
             return await ResolveAsync(token, cancellationToken);
         }
 
@@ -137,6 +152,8 @@ public sealed class RegistrationService(
     /// <summary>Resolves a link; the failure is a problem code (token_invalid, token_expired).</summary>
     public async Task<(InvitationContext? Context, string? Failure)> ResolveAsync(string? token, CancellationToken cancellationToken)
     {
+        // Taken before the person is read: an erasure after the read makes this snapshot stale.
+        var generation = await ErasureGenerationAsync(cancellationToken);
         var (subject, failure, expiresAt) = await links.FindWithExpiryAsync(token, InvitationLinks.InvitationPurpose, cancellationToken);
         if (subject?.Split('|') is not [var campaignId, var personId])
         {
@@ -158,7 +175,7 @@ public sealed class RegistrationService(
         }
 
         var registration = await store.GetRegistrationAsync(series.Id, personId, cancellationToken);
-        RememberLink(token!, new InvitationLinkSnapshot(campaignId, personId, person.Email, person.Name, person.PreferredLanguage, person.OrganisationId ?? "", expiresAt));
+        RememberLink(token!, new InvitationLinkSnapshot(campaignId, personId, person.Email, person.Name, person.PreferredLanguage, person.OrganisationId ?? "", expiresAt, generation));
         return (new InvitationContext(token!, campaign, invitation, series, sessions, person, registration), null);
     }
 
@@ -170,26 +187,80 @@ public sealed class RegistrationService(
         return (series, sessions ?? []);
     }
 
+    /// <summary>
+    /// Forgets every link remembered for the person (in this process at once; other processes
+    /// within <see cref="WorkshopOptions.ErasureCheckInterval"/>, when they see the registry's erasure version
+    /// change) and refuses to remember or email them again from this process.
+    /// </summary>
+    public Task PersonErasedAsync(string personId, CancellationToken cancellationToken)
+    {
+        _erased.TryAdd(personId, 0);
+        lock (_erasureLock)
+        {
+            _erasureGeneration++;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// This process's erasure generation, moved on when the registry's erasure version changed
+    /// (someone was deleted, perhaps by another process). The version is read at most once per
+    /// <see cref="WorkshopOptions.ErasureCheckInterval"/>, shared by every request meanwhile: a burst of
+    /// registrations pays one point read a second, not one per request.
+    /// </summary>
+    private async Task<long> ErasureGenerationAsync(CancellationToken cancellationToken)
+    {
+        Task<string> read;
+        var now = Environment.TickCount64;
+        lock (_erasureLock)
+        {
+            if (_erasureRead is not { } current || now - current.At >= (long)options.Value.ErasureCheckInterval.TotalMilliseconds || current.Read.IsFaulted)
+            {
+                _erasureRead = current = (now, people.ErasureVersionAsync(CancellationToken.None));
+            }
+
+            read = current.Read;
+        }
+
+        var version = await read.WaitAsync(cancellationToken);
+        lock (_erasureLock)
+        {
+            if (!string.Equals(version, _erasureVersion, StringComparison.Ordinal))
+            {
+                // Someone was erased since the last read (here or in another process): every snapshot taken before is re-checked.
+                if (_erasureVersion is not null)
+                {
+                    _erasureGeneration++;
+                }
+
+                _erasureVersion = version;
+            }
+
+            return _erasureGeneration;
+        }
+    }
+
     public void Invalidate(string seriesId)
     {
         _cache.TryRemove("series|" + seriesId, out _);
         _cache.TryRemove("sessions|" + seriesId, out _);
     }
 
-    public async Task<RegistrationResult> RegisterAsync(InvitationContext context, RegisterRequest request, CancellationToken cancellationToken)
+    public async Task<RegistrationResult> RegisterAsync(InvitationContext context, RegisterRequest request, FieldMessages messages, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var questions = context.Series.QuestionList;
-        var errors = WorkshopValidation.ValidateAnswers(questions, request.Answers, []);
+        var errors = WorkshopValidation.ValidateAnswers(questions, request.Answers, [], messages);
         var session = context.Sessions.FirstOrDefault(s => s.Id == request.SessionId);
         if (session is null)
         {
-            errors["sessionId"] = ["Choose one of the series' sessions."];
+            errors["sessionId"] = [messages["workshops.validation.session_required"]];
         }
 
         if (request.Consent != true)
         {
-            errors["consent"] = ["Agree to the use of your details for the workshops to register."];
+            errors["consent"] = [messages["workshops.validation.consent_required"]];
         }
 
         if (errors.Count > 0)
@@ -248,7 +319,7 @@ public sealed class RegistrationService(
                 var (full, failure) = await ResolveAsync(context.Token, cancellationToken);
                 return full is null
                     ? RegistrationResult.Problem(StatusCodes.Status404NotFound, failure ?? "token_invalid")
-                    : await RegisterAsync(full, request, cancellationToken);
+                    : await RegisterAsync(full, request, messages, cancellationToken);
             }
 
             result = allocation.Outcome switch
@@ -279,7 +350,12 @@ public sealed class RegistrationService(
     {
         var row = f.Registration;
         await audit.RecordAsync(new AuditRecord(RecordType, AuditId(row), "registered", f.Before, row.ToAudit()) { Actor = "person:" + row.PersonId }, cancellationToken);
-        await SendRegistrationEmailAsync(f.Series, f.Session, row, f.WaitlistPosition, f.Token, cancellationToken);
+        if (!_erased.ContainsKey(row.PersonId))
+        {
+            // Erased while the answer went back: nothing more goes to their address.
+            await SendRegistrationEmailAsync(f.Series, f.Session, row, f.WaitlistPosition, f.Token, cancellationToken);
+        }
+
         await MarkInvitationAsync(f.CampaignId, row.PersonId, InvitationStatus.Registered, cancellationToken);
 
         // If the row changed meanwhile (and the change kept the flag), the sweep clears it, finding the work done.
@@ -293,7 +369,8 @@ public sealed class RegistrationService(
     /// (conditional on the row's ETag; a row changed meanwhile is seen again by the next sweep).
     /// Returns true when the flag was cleared.
     /// </summary>
-    public async Task<bool> CompleteFollowUpAsync(RegistrationEntity row, CancellationToken cancellationToken)
+    /// <param name="waitlistPlace">The row's current place on its session's waitlist when the caller knows it (the sweep reads a series' waitlist once for all its rows); read here otherwise.</param>
+    public async Task<bool> CompleteFollowUpAsync(RegistrationEntity row, int? waitlistPlace, CancellationToken cancellationToken)
     {
         var key = $"workshop-registration/{row.SeriesId}/{row.PersonId}/{row.Revision}";
         if (RegistrationStatus.IsActive(row.Status) && !await outbox.ContainsAsync(key, cancellationToken))
@@ -303,7 +380,13 @@ public sealed class RegistrationService(
             if (series is not null && session is not null)
             {
                 await audit.RecordAsync(new AuditRecord(RecordType, AuditId(row), "registered", After: row.ToAudit()) { Actor = "person:" + row.PersonId }, cancellationToken);
-                await email.SendAsync(emails.Registration(key, Recipient(row), series, session, row, null, await NewLinkAsync(row, series, sessions, cancellationToken)), cancellationToken);
+
+                // Not to someone erased meanwhile (a rare path, so the registry is asked).
+                if (!_erased.ContainsKey(row.PersonId) && await people.GetAsync(row.PersonId, cancellationToken) is not null)
+                {
+                    waitlistPlace ??= await WaitlistPlaceAsync(row, cancellationToken);
+                    await email.SendAsync(emails.Registration(key, Recipient(row), series, session, row, waitlistPlace, await NewLinkAsync(row, series, sessions, cancellationToken)), cancellationToken);
+                }
             }
         }
 
@@ -330,14 +413,14 @@ public sealed class RegistrationService(
         }
     }
 
-    public async Task<RegistrationResult> ChangeAsync(InvitationContext context, ChangeRequest request, CancellationToken cancellationToken)
+    public async Task<RegistrationResult> ChangeAsync(InvitationContext context, ChangeRequest request, FieldMessages messages, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var errors = WorkshopValidation.ValidateAnswers(context.Series.QuestionList, request.Answers, []);
+        var errors = WorkshopValidation.ValidateAnswers(context.Series.QuestionList, request.Answers, [], messages);
         var target = context.Sessions.FirstOrDefault(s => s.Id == (request.SessionId ?? context.Registration?.SessionId));
         if (target is null)
         {
-            errors["sessionId"] = ["Choose one of the series' sessions."];
+            errors["sessionId"] = [messages["workshops.validation.session_required"]];
         }
 
         if (errors.Count > 0)
@@ -664,7 +747,22 @@ public sealed class RegistrationService(
     }
 
     private async Task SendRegistrationEmailAsync(SeriesEntity series, SessionEntity session, RegistrationEntity row, int? position, string token, CancellationToken cancellationToken) =>
-        await email.SendAsync(emails.Registration($"workshop-registration/{row.SeriesId}/{row.PersonId}/{row.Revision}", Recipient(row), series, session, row, position, links.InvitationLink(token)), cancellationToken);
+        await email.SendAsync(emails.Registration($"workshop-registration/{row.SeriesId}/{row.PersonId}/{row.Revision}", Recipient(row), series, session, row, position ?? await WaitlistPlaceAsync(row, cancellationToken), links.InvitationLink(token)), cancellationToken);
+
+    /// <summary>
+    /// Every waitlisted person's current place in a series (person id → place, 1 = next in line),
+    /// from one read of its registrations.
+    /// </summary>
+    public async Task<Dictionary<string, int>> WaitlistPlacesAsync(string seriesId, CancellationToken cancellationToken) =>
+        (await store.ListRegistrationsAsync(seriesId, cancellationToken))
+            .Where(r => r.Status == RegistrationStatus.Waitlisted)
+            .GroupBy(r => r.SessionId, StringComparer.Ordinal)
+            .SelectMany(session => session.OrderBy(r => r.WaitlistNumber).Select((r, index) => (r.PersonId, Place: index + 1)))
+            .ToDictionary(p => p.PersonId, p => p.Place, StringComparer.Ordinal);
+
+    /// <summary>The row's place on its waitlist when it is waitlisted (null otherwise): what its email names when the commit's own count is not at hand.</summary>
+    private async Task<int?> WaitlistPlaceAsync(RegistrationEntity row, CancellationToken cancellationToken) =>
+        row.Status == RegistrationStatus.Waitlisted && (await WaitlistPlacesAsync(row.SeriesId, cancellationToken)).TryGetValue(row.PersonId, out var place) ? place : null;
 
     /// <summary>A fresh link to the same invitation for emails sent outside a request (the original token is known only to its holder).</summary>
     private async Task<Uri> NewLinkAsync(RegistrationEntity row, SeriesEntity series, IReadOnlyList<SessionEntity> sessions, CancellationToken cancellationToken)

@@ -24,6 +24,13 @@ public sealed class WorkshopOptions
     /// <summary>The version of the consent text shown on the registration page, recorded with each registration.</summary>
     public string ConsentTextVersion { get; set; } = "workshops-2025-1";
 
+    /// <summary>
+    /// How long a person deleted through another app instance may still be taken for existing by
+    /// this one's cache of invitation links: the registry's erasure version is read at most this
+    /// often (deletes through this instance take effect at once).
+    /// </summary>
+    public TimeSpan ErasureCheckInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Largest number of invitees one campaign may have.</summary>
     public int MaxInvitees { get; set; } = 5000;
 }

@@ -150,13 +150,16 @@ public static partial class WorkshopValidation
         return errors;
     }
 
-    /// <summary>Checks answers against the series' questions: known ids, required ones given, no answer over its limit.</summary>
-    public static Dictionary<string, string[]> ValidateAnswers(IReadOnlyList<Question> questions, Dictionary<string, string?>? answers, Dictionary<string, string[]> errors)
+    /// <summary>
+    /// Checks answers against the series' questions: known ids, required ones given, no answer over
+    /// its limit. The messages are the reader's (invitees see them on the public page).
+    /// </summary>
+    public static Dictionary<string, string[]> ValidateAnswers(IReadOnlyList<Question> questions, Dictionary<string, string?>? answers, Dictionary<string, string[]> errors, FieldMessages messages)
     {
         var given = answers ?? [];
         foreach (var key in given.Keys.Where(k => questions.All(q => q.Id != k)))
         {
-            errors[$"answers.{key}"] = [$"There is no question '{key}'."];
+            errors[$"answers.{key}"] = [messages["workshops.validation.unknown_question", key]];
         }
 
         foreach (var q in questions)
@@ -166,12 +169,12 @@ public static partial class WorkshopValidation
             {
                 if (q.Required)
                 {
-                    errors[$"answers.{q.Id}"] = ["Answer this question."];
+                    errors[$"answers.{q.Id}"] = [messages["workshops.validation.answer_required"]];
                 }
             }
             else if (text.Length > q.MaxLength)
             {
-                errors[$"answers.{q.Id}"] = [$"The answer is longer than {q.MaxLength} characters ({text.Length})."];
+                errors[$"answers.{q.Id}"] = [messages["workshops.validation.answer_too_long", q.MaxLength, text.Length]];
             }
         }
 
@@ -183,26 +186,26 @@ public static partial class WorkshopValidation
             .Where(x => !string.IsNullOrEmpty(x.Text))
             .ToDictionary(x => x.Id, x => x.Text!);
 
-    public static Dictionary<string, string[]> ValidateSurvey(SurveyRequest? request)
+    public static Dictionary<string, string[]> ValidateSurvey(SurveyRequest? request, FieldMessages messages)
     {
         var errors = new Dictionary<string, string[]>();
         var ratings = request?.Ratings ?? [];
         foreach (var key in ratings.Keys.Where(k => !SurveyQuestions.Contains(k)))
         {
-            errors[$"ratings.{key}"] = [$"There is no question '{key}'."];
+            errors[$"ratings.{key}"] = [messages["workshops.validation.unknown_question", key]];
         }
 
         foreach (var q in SurveyQuestions)
         {
             if (!ratings.TryGetValue(q, out var value) || value is < 1 or > 5)
             {
-                errors[$"ratings.{q}"] = ["Choose a rating from 1 to 5."];
+                errors[$"ratings.{q}"] = [messages["workshops.validation.rating_required"]];
             }
         }
 
-        if (request?.Comment is { Length: > MaxCommentLength })
+        if (request?.Comment is { Length: > MaxCommentLength } comment)
         {
-            errors["comment"] = [$"The comment is longer than {MaxCommentLength} characters."];
+            errors["comment"] = [messages["workshops.validation.comment_too_long", MaxCommentLength, comment.Length]];
         }
 
         return errors;

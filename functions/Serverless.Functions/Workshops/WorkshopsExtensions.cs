@@ -3,6 +3,7 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Serverless.Functions.Platform.Email;
 using Serverless.Functions.Platform.Functions;
+using Serverless.Functions.Registry;
 
 namespace Serverless.Functions.Workshops;
 
@@ -20,6 +21,7 @@ public static class WorkshopsExtensions
         builder.Services.AddSingleton<InvitationLinks>();
         builder.Services.AddSingleton<WorkshopEmails>();
         builder.Services.AddSingleton<RegistrationService>();
+        builder.Services.AddSingleton<IPersonErasureObserver>(sp => sp.GetRequiredService<RegistrationService>());
         builder.Services.AddHostedService<WorkshopDemoData>();
         builder.Services.AddSingleton<RegistrationFollowUps>();
         builder.Services.AddHostedService<RegistrationFollowUpWorker>();

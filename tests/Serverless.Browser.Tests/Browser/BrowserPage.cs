@@ -49,6 +49,10 @@ public sealed class BrowserPage : IAsyncDisposable
     public Task PressAsync(string key, Target? target = null, CancellationToken cancellationToken = default) =>
         SendAsync("press", target is null ? new() { ["key"] = key } : With(target, ("key", key)), cancellationToken);
 
+    /// <summary>Types text into the focused element, one key at a time, as a keyboard user would.</summary>
+    public Task TypeAsync(string text, CancellationToken cancellationToken = default) =>
+        SendAsync("type", new() { ["text"] = text }, cancellationToken);
+
     /// <summary>The element's rendered text, trimmed.</summary>
     public async Task<string> TextAsync(Target target, CancellationToken cancellationToken = default) =>
         (await SendAsync("text", With(target), cancellationToken)).GetString() ?? "";

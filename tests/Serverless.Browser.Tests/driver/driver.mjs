@@ -178,6 +178,13 @@ const commands = {
     return null;
   },
 
+  async type(args) {
+    // Types into the focused element key by key; characters off the US layout (Arabic, Greek)
+    // arrive as text input, as from a keyboard with that layout.
+    await pageOf(args).keyboard.type(String(required(args, 'text')));
+    return null;
+  },
+
   async text(args) {
     return (await locate(pageOf(args), args).innerText({ timeout: timeoutOf(args) })).trim();
   },

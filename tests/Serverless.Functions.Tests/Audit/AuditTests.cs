@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Serverless.Functions.Identity;
 using Serverless.Functions.Tests.Identity;
 
 namespace Serverless.Functions.Tests.Audit;
@@ -41,6 +43,8 @@ public sealed class AuditTests(StackFixture stack)
 
         await client.PostAsJsonAsync("/api/auth/sign-in", new { email = person.Email });
         await client.PostAsJsonAsync("/api/auth/sign-in", new { email = person.Email });
+        var links = factory.Services.GetRequiredService<SignInLinks>();
+        await PortalTestHost.WaitUntilAsync(() => links.Pending == 0, "the sign-in emails to be queued");
         var audit = await admin.GetFromJsonAsync<JsonElement>($"/api/admin/audit?recordType=email&recordId={Uri.EscapeDataString(person.Email)}");
 
         var entries = audit.GetProperty("items").EnumerateArray().ToList();

@@ -50,6 +50,21 @@ internal static partial class PortalTestHost
         client.DefaultRequestHeaders.Add(AntiforgeryValidationMiddleware.HeaderName, body.GetProperty("token").GetString());
     }
 
+    /// <summary>Polls until the condition holds; fails after 30 seconds naming what it waited for.</summary>
+    public static async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new Xunit.Sdk.XunitException("Timed out waiting for " + what + ".");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
     public static string UniqueEmail(string prefix, string domain = "example.gov") => $"{prefix}-{Guid.NewGuid():N}@{domain}";
 
     /// <summary>Registers a person directly in the store.</summary>
@@ -91,13 +106,26 @@ internal static partial class PortalTestHost
     }
 
     /// <summary>Signs a person in without the inbox (a token issued directly, completed through the API).</summary>
-    public static async Task<HttpClient> SignedInClientAsync(this WebApplicationFactory<Program> factory, PersonEntity person)
+    public static async Task<HttpClient> SignedInClientAsync(this WebApplicationFactory<Program> factory, PersonEntity person) =>
+        (await factory.SignInWithCookieAsync(person)).Client;
+
+    /// <summary>Signs a person in and also returns the session cookie ("inn.session=…"), as someone copying it would.</summary>
+    public static async Task<(HttpClient Client, string Cookie)> SignInWithCookieAsync(this WebApplicationFactory<Program> factory, PersonEntity person)
     {
         var client = await factory.ClientAsync();
         var token = await factory.Services.GetRequiredService<ActionTokens>().IssueAsync("sign-in", person.Id, TimeSpan.FromMinutes(15), default);
         using var response = await client.PostAsJsonAsync("/api/auth/complete", new { token });
         response.EnsureSuccessStatusCode();
+        var cookie = response.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).Single(c => c.StartsWith("inn.session=", StringComparison.Ordinal));
         await client.RefreshAntiforgeryAsync();
+        return (client, cookie);
+    }
+
+    /// <summary>A client that keeps no cookies of its own and sends exactly this one.</summary>
+    public static HttpClient ClientWithCookie(this WebApplicationFactory<Program> factory, string cookie)
+    {
+        var client = factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false });
+        client.DefaultRequestHeaders.Add("Cookie", cookie);
         return client;
     }
 

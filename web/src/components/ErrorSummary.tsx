@@ -16,8 +16,8 @@ interface ErrorSummaryProps {
 }
 
 /**
- * Shown after a failed submit: takes focus so the reader hears the problem, and links each
- * message to its field.
+ * Shown after a failed submit: an alert (announced as it appears) that takes focus so the reader
+ * hears the problem, and links each message to its field.
  */
 export function ErrorSummary({ errors, attempt, title }: ErrorSummaryProps) {
   const { t } = useI18n();
@@ -36,7 +36,7 @@ export function ErrorSummary({ errors, attempt, title }: ErrorSummaryProps) {
   }
 
   return (
-    <div class="error-summary" ref={ref} tabIndex={-1} aria-labelledby={headingId}>
+    <div class="error-summary" ref={ref} tabIndex={-1} role="alert" aria-labelledby={headingId}>
       <h2 class="error-summary__title" id={headingId}>
         {title ?? t('form.errorSummary.title')}
       </h2>

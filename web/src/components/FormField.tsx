@@ -6,6 +6,7 @@ export interface FieldControlProps {
   id: string;
   'aria-describedby'?: string;
   'aria-invalid'?: 'true';
+  'aria-required'?: 'true';
 }
 
 interface FormFieldProps {
@@ -14,6 +15,8 @@ interface FormFieldProps {
   hint?: ComponentChildren;
   error?: string | null;
   optional?: boolean;
+  /** Marks the field required: a visible word after the label, and aria-required on the control. */
+  required?: boolean;
   class?: string;
   /** Renders the control with the id and the describedby/invalid attributes it must carry. */
   children: (control: FieldControlProps) => ComponentChildren;
@@ -29,9 +32,10 @@ export function errorId(id: string): string {
 
 /**
  * A visible label, an optional hint and an error message, all tied to the control: the label by
- * `for`, hint and error by `aria-describedby`, the error state by `aria-invalid`.
+ * `for`, hint and error by `aria-describedby`, the error state by `aria-invalid`, a required
+ * field by `aria-required` and a word beside its label.
  */
-export function FormField({ id, label, hint, error, optional, class: className, children }: FormFieldProps) {
+export function FormField({ id, label, hint, error, optional, required, class: className, children }: FormFieldProps) {
   const { t } = useI18n();
   const describedBy = [hint ? hintId(id) : null, error ? errorId(id) : null].filter(Boolean).join(' ');
   return (
@@ -39,6 +43,13 @@ export function FormField({ id, label, hint, error, optional, class: className, 
       <label class="form-field__label" for={id}>
         {label}
         {optional && <span class="form-field__optional"> {t('form.optional')}</span>}
+        {/* Hidden from assistive technology, which hears aria-required on the control instead. */}
+        {required && (
+          <span class="form-field__required" aria-hidden="true">
+            {' '}
+            {t('form.required')}
+          </span>
+        )}
       </label>
       {hint && (
         <p class="form-field__hint" id={hintId(id)}>
@@ -55,6 +66,7 @@ export function FormField({ id, label, hint, error, optional, class: className, 
         id,
         'aria-describedby': describedBy || undefined,
         'aria-invalid': error ? 'true' : undefined,
+        'aria-required': required ? 'true' : undefined,
       })}
     </div>
   );

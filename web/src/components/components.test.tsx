@@ -34,6 +34,13 @@ describe('FormField', () => {
     expect(input.hasAttribute('aria-describedby')).toBe(false);
     expect(screen.getByText('(optional)')).toBeTruthy();
   });
+
+  it('marks a required field for assistive technology and with a visible word', () => {
+    renderWithProviders(<FormField id="q" label="Your challenge" required>{(control) => <textarea {...control} />}</FormField>);
+    const textarea = screen.getByRole('textbox');
+    expect(textarea.getAttribute('aria-required')).toBe('true');
+    expect(document.querySelector('label[for="q"]')!.textContent).toBe('Your challenge (required)');
+  });
 });
 
 describe('ErrorSummary', () => {
@@ -47,6 +54,7 @@ describe('ErrorSummary', () => {
     const heading = screen.getByRole('heading', { name: 'There is a problem' });
     const summary = heading.parentElement!;
     expect(document.activeElement).toBe(summary);
+    expect(screen.getByRole('alert')).toBe(summary);
     const link = within(summary).getByRole('link', { name: 'Enter an email address' });
     expect(link.getAttribute('href')).toBe('#email');
     fireEvent.click(link);

@@ -6,12 +6,15 @@ import {
   formatDateTime,
   formatNumber,
   languages,
+  pluralCategories,
+  pluralCategory,
   languageStorageKey,
   preferredLanguage,
   readStoredLanguage,
   storeLanguage,
   translate,
   type Catalogues,
+  type PluralForms,
 } from './catalogue';
 import { en } from './messages/en';
 
@@ -60,9 +63,69 @@ describe('catalogues', () => {
 
   it.each(languages.map((l) => l.code))('%s keeps the placeholders of the English messages', (code) => {
     for (const [key, english] of Object.entries(en)) {
-      const placeholders = (s: string) => (s.match(/\{\w+\}/g) ?? []).sort();
-      expect(placeholders(catalogues[code][key as keyof typeof en] ?? ''), `${code} ${key}`).toEqual(placeholders(english));
+      const message = catalogues[code][key as keyof typeof en] ?? '';
+      if (typeof english === 'string') {
+        expect(typeof message, `${code} ${key}`).toBe('string');
+        expect(placeholders(message as string), `${code} ${key}`).toEqual(placeholders(english));
+      } else {
+        // A counting message: the general form keeps every placeholder; a form for one or two
+        // may spell the number out ("مقعد واحد") but adds none of its own.
+        const forms = message as PluralForms;
+        expect(placeholders(forms.other), `${code} ${key} other`).toEqual(placeholders(english.other));
+        for (const [category, form] of Object.entries(forms)) {
+          for (const name of placeholders(form)) {
+            expect(placeholders(english.other), `${code} ${key} ${category}`).toContain(name);
+          }
+        }
+      }
     }
+  });
+
+  it.each(languages.map((l) => l.code))('%s gives every counting message exactly the plural forms its language uses', (code) => {
+    const counting = Object.entries(en).filter(([, english]) => typeof english !== 'string');
+    expect(counting.length).toBeGreaterThan(10);
+    for (const [key] of counting) {
+      const forms = catalogues[code][key as keyof typeof en] as PluralForms;
+      expect(Object.keys(forms).sort(), `${code} ${key}`).toEqual([...pluralCategories(code)].sort());
+      for (const form of Object.values(forms)) {
+        expect(form.trim(), `${code} ${key}`).not.toBe('');
+      }
+    }
+  });
+});
+
+function placeholders(text: string): string[] {
+  return (text.match(/\{\w+\}/g) ?? []).sort();
+}
+
+describe('plural forms', () => {
+  it('picks the Arabic form for the number: 10 seats take the form for 3 to 10, 11 the form for 11 to 99', () => {
+    expect(pluralCategory('ar', 10)).toBe('few');
+    expect(translate('ar', 'ws.invite.seatsLeft', { count: 10 })).toBe(`بقيت ${formatNumber(10, 'ar')} مقاعد`);
+    expect(translate('ar', 'ws.invite.seatsLeft', { count: 11 })).toBe(`بقي ${formatNumber(11, 'ar')} مقعدًا`);
+    expect(translate('ar', 'ws.invite.seatsLeft', { count: 100 })).toBe(`بقي ${formatNumber(100, 'ar')} مقعد`);
+    expect(translate('ar', 'ws.invite.seatsLeft', { count: 1 })).toBe('بقي مقعد واحد');
+    expect(translate('ar', 'ws.invite.seatsLeft', { count: 2 })).toBe('بقي مقعدان');
+    expect(translate('ar', 'ws.invite.seatsLeft', { count: 0 })).toBe('لم يبقَ أي مقعد');
+  });
+
+  it('follows each language’s own rules', () => {
+    expect(translate('en', 'ws.invite.seatsLeft', { count: 1 })).toBe('1 seat left');
+    expect(translate('en', 'ws.invite.seatsLeft', { count: 25 })).toBe('25 seats left');
+    expect(translate('pl', 'ws.invite.seatsLeft', { count: 22 })).toBe('Zostały 22 miejsca');
+    expect(translate('pl', 'ws.invite.seatsLeft', { count: 25 })).toBe('Zostało 25 miejsc');
+    expect(translate('he', 'ws.invite.seatsLeft', { count: 2 })).toBe('נותרו שני מקומות');
+    expect(translate('lv', 'ws.invite.seatsLeft', { count: 21 })).toBe('Brīva 21 vieta');
+    expect(translate('el', 'ws.campaign.reminderIs', { count: 1 })).toBe('Η υπενθύμιση στέλνεται 1 ημέρα νωρίτερα.');
+  });
+
+  it('uses the general form when the count is not a number', () => {
+    expect(translate('en', 'ws.invite.seatsLeft', { count: 'several' })).toBe('several seats left');
+  });
+
+  it('counts in English when a language lacks the message', () => {
+    const partial: Catalogues = { ...catalogues, ar: {} };
+    expect(translate('ar', 'ws.invite.seatsLeft', { count: 1 }, partial)).toBe(`${formatNumber(1, 'ar')} seat left`);
   });
 });
 

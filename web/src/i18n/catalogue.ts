@@ -1,13 +1,13 @@
 import { ar } from './messages/ar';
 import { bg } from './messages/bg';
 import { el } from './messages/el';
-import { en, type Catalogue, type MessageKey } from './messages/en';
+import { en, type Catalogue, type Message, type MessageKey, type PluralForms } from './messages/en';
 import { he } from './messages/he';
 import { hu } from './messages/hu';
 import { lv } from './messages/lv';
 import { pl } from './messages/pl';
 
-export type { Catalogue, MessageKey };
+export type { Catalogue, Message, MessageKey, PluralForms };
 
 /** The languages the portal speaks, each named in itself so a reader can find their own. */
 export const languages = [
@@ -53,8 +53,39 @@ export function translate(
   params?: Params,
   source: Catalogues = catalogues,
 ): string {
-  const template = source[language]?.[key] ?? source.en?.[key] ?? en[key] ?? key;
+  const message: Message = source[language]?.[key] ?? source.en?.[key] ?? en[key] ?? key;
+  // A fallback to English counts in English: its forms follow English rules.
+  const rulesLanguage = source[language]?.[key] !== undefined ? language : defaultLanguage;
+  const template = typeof message === 'string' ? message : pluralForm(message, rulesLanguage, params?.count);
   return params ? interpolate(template, language, params) : template;
+}
+
+const pluralRules = new Map<Language, Intl.PluralRules>();
+
+/** The CLDR plural category of a count in a language (Arabic 10 → "few", 11 → "many", Polish 22 → "few"). */
+export function pluralCategory(language: Language, count: number): Intl.LDMLPluralRule {
+  let rules = pluralRules.get(language);
+  if (!rules) {
+    rules = new Intl.PluralRules(language);
+    pluralRules.set(language, rules);
+  }
+  return rules.select(count);
+}
+
+/** The categories a language distinguishes, as the catalogue must give them for every message that counts. */
+export function pluralCategories(language: Language): readonly Intl.LDMLPluralRule[] {
+  return new Intl.PluralRules(language).resolvedOptions().pluralCategories;
+}
+
+/**
+ * The form of a counting message for its `count` parameter. The count must be a number (the
+ * message formats it); without one the general "other" form is used.
+ */
+function pluralForm(forms: PluralForms, language: Language, count: Params[string] | undefined): string {
+  if (typeof count !== 'number' || !Number.isFinite(count)) {
+    return forms.other;
+  }
+  return forms[pluralCategory(language, count)] ?? forms.other;
 }
 
 function interpolate(template: string, language: Language, params: Params): string {

@@ -69,6 +69,7 @@ public sealed class EmailDispatcher(
         entity.LeaseUntil = now + Lease;
         entity.ClaimId = Guid.NewGuid().ToString("N");
         entity.Attempts = 1;
+        entity.FirstAttemptAt = now;
     }
 
     /// <summary>Delivers every row that is due (new, waiting for a retry, or whose claim lapsed). Returns how many were delivered.</summary>
@@ -111,6 +112,7 @@ public sealed class EmailDispatcher(
         entity.LeaseUntil = now + Lease;
         entity.ClaimId = claim;
         entity.Attempts++;
+        entity.FirstAttemptAt ??= now;
         try
         {
             var claimed = await table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
@@ -136,7 +138,7 @@ public sealed class EmailDispatcher(
         var delivered = false;
         try
         {
-            var message = EmailOutboxEntity.Deserialize(await outbox.ReadPayloadAsync(entity, cancellationToken));
+            var message = EmailOutboxEntity.Deserialize(await outbox.ReadPayloadAsync(entity, cancellationToken)) with { FirstAttemptAt = entity.FirstAttemptAt ?? entity.CreatedAt };
             await transport.DeliverAsync(message, cancellationToken);
             delivered = true;
             entity.Status = EmailStatus.Sent;

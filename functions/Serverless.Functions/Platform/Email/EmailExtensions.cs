@@ -23,7 +23,8 @@ public static class EmailExtensions
                 ? new AcsEmailTransport(
                     sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(AcsEmailTransport)),
                     sp.GetRequiredService<TokenCredential>(),
-                    sp.GetRequiredService<IOptions<EmailOptions>>())
+                    sp.GetRequiredService<IOptions<EmailOptions>>(),
+                    sp.GetService<TimeProvider>() ?? TimeProvider.System)
                 : ActivatorUtilities.CreateInstance<SmtpEmailTransport>(sp));
         builder.Services.AddHostedService<EmailDispatcherService>();
 

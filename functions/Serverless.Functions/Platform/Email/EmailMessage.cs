@@ -26,6 +26,13 @@ public sealed record EmailMessage
 
     public IReadOnlyList<EmailAttachment> Attachments { get; init; } = [];
 
+    /// <summary>
+    /// When the outbox first tried to deliver this message (set by the dispatcher, not stored in
+    /// the payload): a transport that deduplicates repeats needs the same moment on every attempt.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public DateTimeOffset? FirstAttemptAt { get; init; }
+
     /// <summary>The outbox row key: a hash, so any key text is safe as a table key and a header.</summary>
     public string KeyHash => HashKey(MessageKey);
 

@@ -45,6 +45,9 @@ public sealed class EmailOutboxEntity : ITableEntity
 
     public DateTimeOffset? SentAt { get; set; }
 
+    /// <summary>When the first delivery attempt was claimed: every attempt tells Communication Services this same moment (repeatability-first-sent).</summary>
+    public DateTimeOffset? FirstAttemptAt { get; set; }
+
     public string? LastError { get; set; }
 
     public static string PartitionFor(string keyHash) => keyHash[..2];

@@ -6,8 +6,10 @@ namespace Serverless.Functions.Platform.Localization;
 
 /// <summary>
 /// Builds a localized email with one call-to-action link from catalogue keys
-/// "{template}.subject", ".greeting", ".body", ".action" and ".ignore". Every piece of text is
-/// HTML-encoded after formatting, so names and other user text can never inject markup.
+/// "{template}.subject", ".greeting", ".body", ".action" and ".ignore". The subject and the body
+/// are formatted with the same arguments (a subject names a subset of the body's placeholders).
+/// Every piece of text is HTML-encoded after formatting, so names and other user text can never
+/// inject markup.
 /// </summary>
 public static class LocalizedEmail
 {
@@ -19,14 +21,14 @@ public static class LocalizedEmail
         string to,
         string? toName,
         Uri link,
-        params object?[] bodyArgs)
+        params object?[] args)
     {
         var lang = Languages.Normalize(language);
         string T(string part, params object?[] args) => localizer.Get(lang, $"{template}.{part}", args);
 
-        var subject = T("subject");
+        var subject = T("subject", args);
         var greeting = string.IsNullOrWhiteSpace(toName) ? localizer.Get(lang, "email.greeting.anonymous") : localizer.Get(lang, "email.greeting", toName);
-        var body = T("body", bodyArgs);
+        var body = T("body", args);
         var action = T("action");
         var ignore = T("ignore");
         var signature = localizer.Get(lang, "email.signature");

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
@@ -19,6 +20,61 @@ public sealed class RateLimitOptions
     public int PerClientPermits { get; set; } = 60;
 
     public TimeSpan PerClientWindow { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Sign-in emails one address receives per window, however often it is asked for (mail bombing).</summary>
+    public int SignInEmailsPerAddress { get; set; } = 3;
+
+    public TimeSpan SignInEmailWindow { get; set; } = TimeSpan.FromMinutes(15);
+}
+
+/// <summary>
+/// How many emails of one kind an address receives, however often strangers ask for them. The
+/// request is never refused (its answer is the same either way, so the limit tells nobody
+/// anything and locks nobody out); over the allowance, no new email goes out, because the
+/// address already holds a link that still works: a new one is sent whenever the newest sent
+/// is past half its life, so the owner always has a link with at least half its life left.
+/// Per process, like <see cref="AddressRateLimiter"/>.
+/// </summary>
+public sealed class EmailAllowance(TimeProvider time)
+{
+    private readonly ConcurrentDictionary<string, List<DateTimeOffset>> _sent = new(StringComparer.Ordinal);
+
+    /// <summary>True (and counted) when an email may go to the address now.</summary>
+    public bool TryTake(string purpose, string address, int permits, TimeSpan window, TimeSpan linkLifetime)
+    {
+        var now = time.GetUtcNow();
+        var key = purpose + ":" + address.Trim().ToLowerInvariant();
+        var sent = _sent.GetOrAdd(key, _ => []);
+        lock (sent)
+        {
+            var keepFrom = now - (window > linkLifetime ? window : linkLifetime);
+            sent.RemoveAll(at => at <= keepFrom);
+            var inWindow = sent.Count(at => at > now - window);
+            var newestHalfSpent = sent.Count == 0 || now - sent[^1] >= linkLifetime / 2;
+            if (inWindow >= Math.Max(1, permits) && !newestHalfSpent)
+            {
+                return false;
+            }
+
+            sent.Add(now);
+        }
+
+        if (_sent.Count > 100_000)
+        {
+            foreach (var (k, list) in _sent)
+            {
+                lock (list)
+                {
+                    if (list.Count == 0 || list[^1] < now - window - linkLifetime)
+                    {
+                        _sent.TryRemove(k, out _);
+                    }
+                }
+            }
+        }
+
+        return true;
+    }
 }
 
 /// <summary>

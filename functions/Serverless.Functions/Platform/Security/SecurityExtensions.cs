@@ -13,7 +13,10 @@ public static class SecurityExtensions
     {
         builder.Services.Configure<RateLimitOptions>(builder.Configuration.GetSection(RateLimitOptions.SectionName));
         builder.Services.AddSingleton<AddressRateLimiter>();
+        builder.Services.AddSingleton<EmailAllowance>();
         builder.Services.AddSingleton<ActionTokens>();
+        builder.Services.Configure<SessionOptions>(builder.Configuration.GetSection(SessionOptions.SectionName));
+        builder.Services.AddSingleton<SessionStore>();
         builder.Services.AddRateLimiter(RateLimitPolicies.Configure);
         builder.Services.AddAntiforgery(o =>
         {

@@ -240,7 +240,7 @@ function Candidates({ cohort, candidates, onChange }: { cohort: Cohort; candidat
     event.preventDefault();
     try {
       const result = await importCandidates(cohort.id, csv);
-      toast.show(t('cohort.import.done', { added: result.added, existing: result.alreadyCandidates }), 'success');
+      toast.show(t('cohort.import.done', { count: result.added, existing: result.alreadyCandidates }), 'success');
       setCsv('');
       setSummary([]);
       setFieldErrors({});

@@ -73,7 +73,7 @@ export function ProposalPage() {
       <p class="lead" dir="auto">
         {t('cohort.proposal.intro', { organisation: page.organisationName, cohort: page.cohortName, programme: page.programmeName })}
       </p>
-      {page.quota !== null && <p>{t('cohort.proposal.quota', { quota: page.quota })}</p>}
+      {page.quota !== null && <p>{t('cohort.proposal.quota', { count: page.quota })}</p>}
       <DataTable
         caption={t('cohort.proposal.proposed')}
         columns={[

@@ -10,14 +10,16 @@ interface Track {
   nameKey: MessageKey;
   summaryKey: MessageKey;
   params?: Params;
+  /** Not built yet: listed for what it will be, without a link. */
+  planned?: true;
 }
 
 const tracks: readonly Track[] = [
   { path: '/workshops', nameKey: 'track.workshops.name', summaryKey: 'track.workshops.summary' },
   { path: '/nominations', nameKey: 'track.nominations.name', summaryKey: 'track.nominations.summary' },
   { path: '/cohorts', nameKey: 'track.cohorts.name', summaryKey: 'track.cohorts.summary', params: cohortSize },
-  { path: '/library', nameKey: 'track.library.name', summaryKey: 'track.library.summary' },
-  { path: '/requests', nameKey: 'track.requests.name', summaryKey: 'track.requests.summary' },
+  { path: '/library', nameKey: 'track.library.name', summaryKey: 'track.library.summary', planned: true },
+  { path: '/requests', nameKey: 'track.requests.name', summaryKey: 'track.requests.summary', planned: true },
 ];
 
 export function HomePage() {
@@ -32,10 +34,9 @@ export function HomePage() {
           <ul class="tracks">
             {tracks.map((track) => (
               <li key={track.path} class="track">
-                <h3>
-                  <Link href={track.path}>{t(track.nameKey)}</Link>
-                </h3>
+                <h3>{track.planned ? t(track.nameKey) : <Link href={track.path}>{t(track.nameKey)}</Link>}</h3>
                 <p>{t(track.summaryKey, track.params)}</p>
+                {track.planned && <p class="track__planned">{t('home.planned')}</p>}
               </li>
             ))}
           </ul>

@@ -272,7 +272,7 @@ export function WorkflowDetailPage() {
               <dt>{t('monitor.column.status')}</dt>
               <dd>
                 <OrchestrationStatusBadge status={status} />
-                {live && <span class="live-note"> {t('monitor.detail.live', { seconds: pollIntervalMs / 1000 })}</span>}
+                {live && <span class="live-note"> {t('monitor.detail.live', { count: pollIntervalMs / 1000 })}</span>}
               </dd>
             </div>
             <div>

@@ -95,7 +95,7 @@ function Import() {
           {t('import.doneHeading')}
         </h2>
         <p class="notice" role="status">
-          {t('import.done', { count: formatNumber(stage.result.imported) })}
+          {t('import.done', { count: stage.result.imported })}
         </p>
         <div class="button-row">
           <Link href={peoplePath} class="button">
@@ -214,7 +214,7 @@ function Import() {
               aria-describedby={preview.errorCount > 0 ? 'import-confirm-hint' : undefined}
               onClick={confirm}
             >
-              {t('import.confirm', { count: formatNumber(preview.validCount) })}
+              {t('import.confirm', { count: preview.validCount })}
             </button>
           </div>
         </section>

@@ -132,15 +132,15 @@ describe('CSV import', () => {
       fireEvent.click(screen.getByRole('button', { name: 'Check the file' }));
     };
     choose();
-    expect(await screen.findByText('2 rows: 1 ready to import, 1 with errors.')).toBeTruthy();
+    expect(await screen.findByText('Rows: 2; ready to import: 1; with errors: 1.')).toBeTruthy();
     expect(screen.getByText(/Not an address\./)).toBeTruthy();
-    expect((screen.getByRole('button', { name: 'Import 1 people' }) as HTMLButtonElement).disabled).toBe(true);
+    expect((screen.getByRole('button', { name: 'Import 1 person' }) as HTMLButtonElement).disabled).toBe(true);
 
     choose();
-    const confirm = await screen.findByRole('button', { name: 'Import 1 people' });
+    const confirm = await screen.findByRole('button', { name: 'Import 1 person' });
     await waitFor(() => expect((confirm as HTMLButtonElement).disabled).toBe(false));
     fireEvent.click(confirm);
-    expect(await screen.findByText('1 people were imported.')).toBeTruthy();
+    expect(await screen.findByText('1 person was imported.')).toBeTruthy();
   });
 });
 

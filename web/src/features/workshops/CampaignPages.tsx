@@ -208,7 +208,7 @@ export function CampaignPage({ campaignId }: { campaignId: string }) {
         <Link href={seriesPath(campaign.seriesId)}>{t('ws.backToSeries')}</Link>
       </p>
       <PageHeading>{campaign.name}</PageHeading>
-      <p class="live-note">{running ? t('ws.campaign.live', { seconds: campaignPollMs / 1000 }) : t('ws.campaign.finished')}</p>
+      <p class="live-note">{running ? t('ws.campaign.live', { count: campaignPollMs / 1000 }) : t('ws.campaign.finished')}</p>
       <p role="status" class="visually-hidden">
         {announcement}
       </p>
@@ -226,7 +226,7 @@ export function CampaignPage({ campaignId }: { campaignId: string }) {
         </ul>
         <p>
           {t('ws.campaign.deadlineIs', { deadline: formatDateTime(new Date(campaign.deadline)) })}
-          {campaign.reminderDaysBefore > 0 && ` ${t('ws.campaign.reminderIs', { days: campaign.reminderDaysBefore })}`}
+          {campaign.reminderDaysBefore > 0 && ` ${t('ws.campaign.reminderIs', { count: campaign.reminderDaysBefore })}`}
         </p>
       </section>
       <h2>{t('ws.campaign.invitees')}</h2>

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { describeError } from '../../api/describe';
 import { ErrorSummary, type SummaryError } from '../../components/ErrorSummary';
 import { FormField } from '../../components/FormField';
@@ -66,14 +66,14 @@ export function InvitationPage() {
 }
 
 function SessionDetails({ session }: { session: PublicSession }) {
-  const { t, language, formatDateTime, formatNumber } = useI18n();
+  const { t, language, formatDateTime } = useI18n();
   return (
     <span class="ws-session-choice__meta">
       {formatLocal(session.start, language)} – {formatLocal(session.end, language, { timeStyle: 'short' })} <span dir="ltr">({session.timeZone})</span>
       <br />
       {session.onlineUrl ? t('ws.invite.online') : session.venue}
       {' · '}
-      {session.seatsLeft > 0 ? t('ws.invite.seatsLeft', { count: formatNumber(session.seatsLeft) }) : session.waitlist ? t('ws.invite.fullWaitlist') : t('ws.invite.full')}
+      {session.seatsLeft > 0 ? t('ws.invite.seatsLeft', { count: session.seatsLeft }) : session.waitlist ? t('ws.invite.fullWaitlist') : t('ws.invite.full')}
       {' · '}
       {session.open ? t('ws.invite.closes', { deadline: formatDateTime(new Date(session.registrationDeadline)) }) : t('ws.invite.closed')}
     </span>
@@ -92,6 +92,16 @@ function InvitationForm({ token, page, onChange }: { token: string; page: Page; 
   const [attempt, setAttempt] = useState(0);
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<string | null>(null);
+  // Bumped on each success so focus moves to the result once the page has re-rendered.
+  const [succeeded, setSucceeded] = useState(0);
+  const resultRef = useRef<HTMLDivElement>(null);
+
+  // The result is the registration panel (its heading), or the announcement when there is none.
+  useEffect(() => {
+    if (succeeded > 0) {
+      (document.getElementById('invite-status-heading') ?? resultRef.current)?.focus();
+    }
+  }, [succeeded]);
 
   const fields: Record<string, string> = { sessionId: 'invite-sessions', consent: 'invite-consent' };
   for (const q of page.questions) fields[`answers.${q.id}`] = `invite-answer-${q.id}`;
@@ -103,6 +113,7 @@ function InvitationForm({ token, page, onChange }: { token: string; page: Page; 
       setSummary([]);
       setFieldErrors({});
       setDone(t(doneKey));
+      setSucceeded((n) => n + 1);
       onChange(next);
       if (next.registration) {
         setSessionId(next.registration.sessionId);
@@ -110,6 +121,7 @@ function InvitationForm({ token, page, onChange }: { token: string; page: Page; 
       }
     } catch (error) {
       const failure = failureOf(error, fields, t);
+      setDone(null);
       setSummary(failure.summary);
       setFieldErrors(failure.fieldErrors);
       setAttempt((n) => n + 1);
@@ -133,16 +145,17 @@ function InvitationForm({ token, page, onChange }: { token: string; page: Page; 
       <PageHeading>{textIn(page.titles, language)}</PageHeading>
       <p class="lead">{t('ws.invite.greeting', { name: page.person.name })}</p>
       {textIn(page.descriptions, language) && <p>{textIn(page.descriptions, language)}</p>}
-      {done && (
-        <div class="notice" role="status">
-          <p>{done}</p>
-        </div>
-      )}
+      {/* A live region present from the start, so screen readers announce the outcome when it is filled. */}
+      <div id="invite-result" class={done ? 'notice' : undefined} role="status" tabIndex={-1} ref={resultRef}>
+        {done && <p>{done}</p>}
+      </div>
       <ErrorSummary errors={summary} attempt={attempt} />
 
       {registration && (
         <section class="panel" aria-labelledby="invite-status-heading">
-          <h2 id="invite-status-heading">{t('ws.invite.yourRegistration')}</h2>
+          <h2 id="invite-status-heading" tabIndex={-1}>
+            {t('ws.invite.yourRegistration')}
+          </h2>
           <p>
             <StatusBadge label={registrationLabel(t, registration.status)} tone={registrationTone(registration.status)} />
           </p>
@@ -229,6 +242,7 @@ function InvitationForm({ token, page, onChange }: { token: string; page: Page; 
               label={textIn(q.labels, language)}
               hint={t('ws.invite.maxLength', { max: formatNumber(q.maxLength), used: formatNumber((answers[q.id] ?? '').length) })}
               optional={!q.required}
+              required={q.required}
               error={fieldErrors[`invite-answer-${q.id}`]}
             >
               {(c) => (

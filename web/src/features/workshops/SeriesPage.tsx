@@ -98,7 +98,7 @@ export function SeriesPage({ seriesId }: { seriesId: string }) {
     setBusy(s.id);
     try {
       const result = await sendSurvey(seriesId, s.id);
-      toast.show(t('ws.survey.sent', { sent: result.sent, before: result.alreadySent }), 'success');
+      toast.show(t('ws.survey.sent', { count: result.sent, before: result.alreadySent }), 'success');
     } catch (error) {
       toast.show(describeError(error, t), 'error');
     } finally {

@@ -96,12 +96,20 @@ describe('InvitationPage', () => {
     window.location.hash = `#token=${token}`;
     renderWithProviders(<InvitationPage />);
     expect(await screen.findByDisplayValue('Μαρία Γεωργίου')).toBeTruthy();
+    const status = screen.getByRole('status');
+    expect(status.textContent).toBe('');
+    expect(screen.getByLabelText(/Your management challenge/).getAttribute('aria-required')).toBe('true');
+    expect(screen.getByText('3 seats left', { exact: false })).toBeTruthy();
     fireEvent.input(screen.getByLabelText(/Your management challenge/), { target: { value: 'Measuring results' } });
     fireEvent.click(screen.getByLabelText(/I agree/));
     fireEvent.click(screen.getByRole('button', { name: 'Register' }));
     await waitFor(() => expect(screen.getByText(/registration is saved/)).toBeTruthy());
+    // Announced from the status region that was on the page before, and focus moves to the result.
+    expect(screen.getByRole('status').textContent).toMatch(/registration is saved/);
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('heading', { name: 'Your registration' })));
     const post = calls.find((c) => c.init.method === 'POST' && c.url.endsWith('/registration'))!;
     expect((post.init.headers as Record<string, string>)['X-Workshop-Token']).toBe(token);
     expect(JSON.parse(post.init.body as string)).toEqual({ sessionId: 'w1', answers: { challenge: 'Measuring results' }, consent: true });
+    expect(screen.getByRole('status')).toBe(status);
   });
 });

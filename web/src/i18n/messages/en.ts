@@ -1,3 +1,4 @@
+import type { Message, PluralForms, TranslationOf } from './types';
 import { cohortsEn } from './cohorts/en';
 import { nominationsEn } from './nominations/en';
 
@@ -20,8 +21,9 @@ export const en = {
 
   'home.title': 'Innovation Network',
   'home.intro':
-    'The Innovation Network helps public organisations learn from each other and adopt good practice. It runs five programme tracks from start to finish.',
+    'The Innovation Network helps public organisations learn from each other and adopt good practice. Three programme tracks run today: workshops, nominations and cohorts. The best-practice library and the requests channel are planned and not available yet.',
   'home.tracksHeading': 'Programme tracks',
+  'home.planned': 'Planned: not available yet.',
 
   'track.workshops.name': 'Network and workshops',
   'track.workshops.summary':
@@ -68,6 +70,7 @@ export const en = {
   'nav.workflows': 'Workflows',
 
   'form.optional': '(optional)',
+  'form.required': '(required)',
   'form.errorPrefix': 'Error:',
   'form.errorSummary.title': 'There is a problem',
 
@@ -111,7 +114,7 @@ export const en = {
   'monitor.list.caption': 'Workflow instances',
   'monitor.list.count': '({count} on this page)',
   'monitor.list.loading': 'Loading workflow instances…',
-  'monitor.list.loaded': '{count} workflow instances loaded.',
+  'monitor.list.loaded': { one: '{count} workflow instance loaded.', other: '{count} workflow instances loaded.' },
   'monitor.list.empty': 'No workflow instances match these filters.',
   'monitor.list.failed': 'The workflow instances could not be loaded.',
   'monitor.column.instanceId': 'Instance ID',
@@ -135,7 +138,7 @@ export const en = {
   'monitor.detail.notFound': 'There is no workflow instance with the ID {id}. It may have been purged.',
   'monitor.detail.retry': 'Try again',
   'monitor.detail.summary': 'Summary',
-  'monitor.detail.live': 'Updated every {seconds} seconds while the workflow is active.',
+  'monitor.detail.live': { one: 'Updated every second while the workflow is active.', other: 'Updated every {count} seconds while the workflow is active.' },
   'monitor.detail.statusChanged': 'The status changed to {status}.',
   'monitor.detail.pollFailed': 'Live updates stopped. {message}',
   'monitor.detail.failure': 'Failure',
@@ -339,15 +342,15 @@ export const en = {
   'import.check': 'Check the file',
   'import.checking': 'Checking the file…',
   'import.previewHeading': 'Check result',
-  'import.counts': '{rows} rows: {valid} ready to import, {errors} with errors.',
+  'import.counts': 'Rows: {rows}; ready to import: {valid}; with errors: {errors}.',
   'import.caption': 'Every row of the file and its problems',
   'import.line': 'Line',
   'import.problems': 'Problems',
   'import.rowOk': 'Ready',
   'import.fixFirst': 'Fix the rows with errors in the file and check it again. Nothing is imported while any row has an error.',
-  'import.confirm': 'Import {count} people',
+  'import.confirm': { one: 'Import {count} person', other: 'Import {count} people' },
   'import.doneHeading': 'Import finished',
-  'import.done': '{count} people were imported.',
+  'import.done': { one: '{count} person was imported.', other: '{count} people were imported.' },
   'import.toPeople': 'Go to people',
   'import.another': 'Import another file',
 
@@ -490,7 +493,7 @@ export const en = {
   'ws.attendance.unmarked': '{name} no longer marked as attended.',
   'ws.survey.column': 'Feedback survey',
   'ws.survey.send': 'Send the survey',
-  'ws.survey.sent': 'Survey sent to {sent} attendees ({before} had it already).',
+  'ws.survey.sent': { one: 'Survey sent to {count} attendee (already had it: {before}).', other: 'Survey sent to {count} attendees (already had it: {before}).' },
   'ws.campaign.heading': 'Invitation campaigns',
   'ws.campaign.caption': 'Campaigns of this series',
   'ws.campaign.empty': 'No campaign has been started for this series.',
@@ -505,7 +508,7 @@ export const en = {
   'ws.campaign.reminder': 'Reminder, days before the deadline',
   'ws.campaign.reminderHint': '0 sends no reminder.',
   'ws.campaign.start': 'Start the campaign',
-  'ws.campaign.startedToast': 'Campaign started for {count} people.',
+  'ws.campaign.startedToast': { one: 'Campaign started for {count} person.', other: 'Campaign started for {count} people.' },
   'ws.campaign.started': 'Started',
   'ws.campaign.invitees': 'Invitees',
   'ws.campaign.inviteesCaption': 'Invitation status per invitee ({count})',
@@ -513,11 +516,11 @@ export const en = {
   'ws.campaign.progress': 'Progress',
   'ws.campaign.sentProgress': 'Invitations sent',
   'ws.campaign.answeredProgress': 'Answers received',
-  'ws.campaign.live': 'Updated every {seconds} seconds while the campaign runs.',
+  'ws.campaign.live': { one: 'Updated every second while the campaign runs.', other: 'Updated every {count} seconds while the campaign runs.' },
   'ws.campaign.finished': 'The campaign has finished.',
   'ws.campaign.statusChanged': 'The campaign is now {status}.',
   'ws.campaign.deadlineIs': 'Answers are due by {deadline}.',
-  'ws.campaign.reminderIs': 'A reminder goes {days} days before.',
+  'ws.campaign.reminderIs': { one: 'A reminder goes {count} day before.', other: 'A reminder goes {count} days before.' },
   'ws.count.total': 'Invited',
   'ws.count.sent': 'Sent',
   'ws.count.registered': 'Registered',
@@ -542,8 +545,8 @@ export const en = {
   'ws.chart.average': 'Average (1–5)',
   'ws.chart.responses': 'Responses',
   'ws.chart.score': 'Rated {score}',
-  'ws.chart.responsesCount': '{count} responses',
-  'ws.chart.rowSummary': '{label}: {average} from {count} responses.',
+  'ws.chart.responsesCount': { one: '{count} response', other: '{count} responses' },
+  'ws.chart.rowSummary': { one: '{label}: {average} from {count} response.', other: '{label}: {average} from {count} responses.' },
   'ws.chart.tableCaption': '{title}: figures',
   'ws.chart.empty': 'No feedback yet.',
   'ws.chart.comments': 'Comments',
@@ -564,7 +567,7 @@ export const en = {
   'ws.invite.changeHeading': 'Change your registration',
   'ws.invite.chooseSession': 'Choose a session',
   'ws.invite.online': 'Online',
-  'ws.invite.seatsLeft': '{count} seats left',
+  'ws.invite.seatsLeft': { one: '{count} seat left', other: '{count} seats left' },
   'ws.invite.fullWaitlist': 'Full: you can join the waitlist',
   'ws.invite.full': 'Full',
   'ws.invite.closes': 'registration closes {deadline}',
@@ -572,7 +575,7 @@ export const en = {
   'ws.invite.name': 'Name',
   'ws.invite.prefilled': 'From the network’s records. To correct them, write to the coordinators.',
   'ws.invite.organisation': 'Organisation',
-  'ws.invite.maxLength': 'At most {max} characters ({used} used). Write plain text.',
+  'ws.invite.maxLength': 'Characters: {used} of at most {max}. Write plain text.',
   'ws.invite.consent': 'I agree that my details and answers are used to organise these workshops and to improve the innovation development model.',
   'ws.invite.register': 'Register',
   'ws.invite.saveChanges': 'Save the changes',
@@ -603,9 +606,11 @@ export const en = {
   'ws.problem.rate_limited': 'Too many requests. Please wait a few minutes and try again.',
   ...nominationsEn,
   ...cohortsEn,
-} satisfies Record<string, string>;
+} satisfies Record<string, Message>;
+
+export type { Message, PluralForms };
 
 export type MessageKey = keyof typeof en;
 
-/** A complete translation: the type checker reports a missing or unknown key. */
-export type Catalogue = Record<MessageKey, string>;
+/** A complete translation: the type checker reports a missing or unknown key, or a counting message given as plain text. */
+export type Catalogue = TranslationOf<typeof en>;

@@ -1,6 +1,7 @@
+import type { TranslationOf } from '../types';
 import type { cohortsEn } from './en';
 
-export const cohortsAr: Record<keyof typeof cohortsEn, string> = {
+export const cohortsAr: TranslationOf<typeof cohortsEn> = {
   'cohort.heading': 'الدفعة',
   'cohort.loading': 'جارٍ التحميل…',
   'cohort.back': 'العودة إلى الدفعات',
@@ -79,14 +80,14 @@ export const cohortsAr: Record<keyof typeof cohortsEn, string> = {
   'cohort.import.csv': 'CSV',
   'cohort.import.hint': 'مرشح في كل سطر: email,name,language,organisationId (سطر العناوين اختياري).',
   'cohort.import.submit': 'استيراد',
-  'cohort.import.done': 'أُضيف {added} مرشحًا، و{existing} كانوا مرشحين من قبل.',
+  'cohort.import.done': { zero: 'لم يُضف أي مرشح؛ كانوا مرشحين من قبل: {existing}.', one: 'أُضيف مرشح واحد؛ كانوا مرشحين من قبل: {existing}.', two: 'أُضيف مرشحان؛ كانوا مرشحين من قبل: {existing}.', few: 'أُضيف {count} مرشحين؛ كانوا مرشحين من قبل: {existing}.', many: 'أُضيف {count} مرشحًا؛ كانوا مرشحين من قبل: {existing}.', other: 'أُضيف {count} مرشح؛ كانوا مرشحين من قبل: {existing}.' },
   'cohort.onboarding': 'الانضمام',
   'cohort.onboarding.intro': 'يرسل بدء الانضمام رسالة ترحيب برابط شخصي إلى كل مشارك مقبول لم يتلقَّها بعد ({accepted} الآن). إعادة البدء آمنة: لن يتلقى أحد رسالتي ترحيب.',
   'cohort.onboarding.deadline': 'الموعد النهائي للانضمام',
   'cohort.onboarding.reminder': 'التذكير، بالساعات قبل الموعد النهائي',
   'cohort.onboarding.reminderHint': '0 يعني بلا تذكير. بعد الموعد النهائي يُبلَّغ المنسق بالمتأخرين.',
   'cohort.onboarding.start': 'بدء الانضمام',
-  'cohort.onboarding.started': 'بدأ الانضمام: {added} جديدًا، و{participants} مشاركًا إجمالًا.',
+  'cohort.onboarding.started': 'بدأ الانضمام. الجدد: {added}؛ إجمالي المشاركين: {participants}.',
   'cohort.onboarding.progress': 'المنضمون',
   'cohort.onboarding.count': 'انضم {value} من {max}',
   'cohort.onboarding.welcomed': 'تلقوا الترحيب: {count}',
@@ -96,7 +97,7 @@ export const cohortsAr: Record<keyof typeof cohortsEn, string> = {
   'cohort.onboarding.why': 'ما زال ينقص',
   'cohort.onboarding.reminded': 'التذكير',
   'cohort.onboarding.escalated': 'التصعيد',
-  'cohort.onboarding.allDone': 'انضم جميع المشاركين وعددهم {count}.',
+  'cohort.onboarding.allDone': { zero: 'لا يوجد مشاركون للانضمام.', one: 'انضم المشارك الوحيد.', two: 'انضم المشاركان كلاهما.', few: 'انضم جميع المشاركين وعددهم {count}.', many: 'انضم جميع المشاركين وعددهم {count}.', other: 'انضم جميع المشاركين وعددهم {count}.' },
   'cohort.missing.unreachable': 'تعذر الوصول إلى البريد',
   'cohort.missing.welcome_pending': 'لم تُرسل رسالة الترحيب بعد',
   'cohort.missing.profile': 'الملف الشخصي',
@@ -130,7 +131,7 @@ export const cohortsAr: Record<keyof typeof cohortsEn, string> = {
   'cohort.onb.complete': 'شكرًا لك: اكتمل انضمامك.',
   'cohort.proposal.title': 'ترشيح مشاركين',
   'cohort.proposal.intro': 'ترشّح {organisation} مشاركين في {cohort} من {programme}. يقبل المنسق المرشحين ضمن حصة جهتك.',
-  'cohort.proposal.quota': 'حصة جهتك: {quota} مقاعد.',
+  'cohort.proposal.quota': { zero: 'حصة جهتك: لا مقاعد.', one: 'حصة جهتك: مقعد واحد.', two: 'حصة جهتك: مقعدان.', few: 'حصة جهتك: {count} مقاعد.', many: 'حصة جهتك: {count} مقعدًا.', other: 'حصة جهتك: {count} مقعد.' },
   'cohort.proposal.proposed': 'المرشحون من جهتك',
   'cohort.proposal.none': 'لا أحد بعد.',
   'cohort.proposal.add': 'ترشيح شخص',

@@ -1,6 +1,7 @@
+import type { TranslationOf } from '../types';
 import type { cohortsEn } from './en';
 
-export const cohortsBg: Record<keyof typeof cohortsEn, string> = {
+export const cohortsBg: TranslationOf<typeof cohortsEn> = {
   'cohort.heading': 'Издание',
   'cohort.loading': 'Зареждане…',
   'cohort.back': 'Обратно към изданията',
@@ -79,14 +80,14 @@ export const cohortsBg: Record<keyof typeof cohortsEn, string> = {
   'cohort.import.csv': 'CSV',
   'cohort.import.hint': 'По един кандидат на ред: email,name,language,organisationId (заглавният ред не е задължителен).',
   'cohort.import.submit': 'Внасяне',
-  'cohort.import.done': 'Добавени {added} кандидати, {existing} вече бяха кандидати.',
+  'cohort.import.done': { one: 'Добавен е {count} кандидат; вече бяха кандидати: {existing}.', other: 'Добавени са {count} кандидати; вече бяха кандидати: {existing}.' },
   'cohort.onboarding': 'Включване',
   'cohort.onboarding.intro': 'Стартирането изпраща приветствие с лична връзка до всеки приет участник, който още не е получил ({accepted} сега). Повторното стартиране е безопасно: никой не получава две приветствия.',
   'cohort.onboarding.deadline': 'Краен срок за включване',
   'cohort.onboarding.reminder': 'Напомняне, часове преди срока',
   'cohort.onboarding.reminderHint': '0: без напомняне. След срока координаторът научава кой е блокирал.',
   'cohort.onboarding.start': 'Стартиране на включването',
-  'cohort.onboarding.started': 'Включването започна: {added} нови, общо {participants} участници.',
+  'cohort.onboarding.started': 'Включването започна. Нови: {added}; участници общо: {participants}.',
   'cohort.onboarding.progress': 'Включени',
   'cohort.onboarding.count': '{value} от {max} включени',
   'cohort.onboarding.welcomed': 'Получили приветствие: {count}',
@@ -96,7 +97,7 @@ export const cohortsBg: Record<keyof typeof cohortsEn, string> = {
   'cohort.onboarding.why': 'Още липсва',
   'cohort.onboarding.reminded': 'Напомнено',
   'cohort.onboarding.escalated': 'Ескалирано',
-  'cohort.onboarding.allDone': 'Всички {count} участници са включени.',
+  'cohort.onboarding.allDone': { one: 'Единственият участник е включен.', other: 'Всички {count} участници са включени.' },
   'cohort.missing.unreachable': 'недостъпен имейл',
   'cohort.missing.welcome_pending': 'приветствието още не е изпратено',
   'cohort.missing.profile': 'профил',
@@ -130,7 +131,7 @@ export const cohortsBg: Record<keyof typeof cohortsEn, string> = {
   'cohort.onb.complete': 'Благодарим: включването ви е завършено.',
   'cohort.proposal.title': 'Предлагане на кандидати',
   'cohort.proposal.intro': '{organisation} предлага кандидати за {cohort} на {programme}. Координаторът приема кандидати в рамките на квотата на организацията ви.',
-  'cohort.proposal.quota': 'Квота на организацията ви: {quota} места.',
+  'cohort.proposal.quota': { one: 'Квота на организацията ви: {count} място.', other: 'Квота на организацията ви: {count} места.' },
   'cohort.proposal.proposed': 'Кандидати, предложени от организацията ви',
   'cohort.proposal.none': 'Все още няма.',
   'cohort.proposal.add': 'Предлагане на кандидат',

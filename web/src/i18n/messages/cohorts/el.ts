@@ -1,6 +1,7 @@
+import type { TranslationOf } from '../types';
 import type { cohortsEn } from './en';
 
-export const cohortsEl: Record<keyof typeof cohortsEn, string> = {
+export const cohortsEl: TranslationOf<typeof cohortsEn> = {
   'cohort.heading': 'Κύκλος',
   'cohort.loading': 'Φόρτωση…',
   'cohort.back': 'Πίσω στους κύκλους',
@@ -79,14 +80,14 @@ export const cohortsEl: Record<keyof typeof cohortsEn, string> = {
   'cohort.import.csv': 'CSV',
   'cohort.import.hint': 'Ένας υποψήφιος ανά γραμμή: email,name,language,organisationId (η γραμμή επικεφαλίδων είναι προαιρετική).',
   'cohort.import.submit': 'Εισαγωγή',
-  'cohort.import.done': 'Προστέθηκαν {added} υποψήφιοι, {existing} ήταν ήδη υποψήφιοι.',
+  'cohort.import.done': { one: 'Προστέθηκε {count} υποψήφιος· ήταν ήδη υποψήφιοι: {existing}.', other: 'Προστέθηκαν {count} υποψήφιοι· ήταν ήδη υποψήφιοι: {existing}.' },
   'cohort.onboarding': 'Ένταξη',
   'cohort.onboarding.intro': 'Η έναρξη της ένταξης στέλνει μήνυμα καλωσορίσματος με προσωπικό σύνδεσμο σε κάθε αποδεκτό συμμετέχοντα που δεν έχει λάβει ήδη ({accepted} τώρα). Η επανεκκίνηση είναι ασφαλής: κανείς δεν λαμβάνει δύο μηνύματα.',
   'cohort.onboarding.deadline': 'Προθεσμία ένταξης',
   'cohort.onboarding.reminder': 'Υπενθύμιση, ώρες πριν από την προθεσμία',
   'cohort.onboarding.reminderHint': '0: χωρίς υπενθύμιση. Μετά την προθεσμία ενημερώνεται ο συντονιστής.',
   'cohort.onboarding.start': 'Έναρξη ένταξης',
-  'cohort.onboarding.started': 'Η ένταξη ξεκίνησε: {added} νέοι, {participants} συμμετέχοντες συνολικά.',
+  'cohort.onboarding.started': 'Η ένταξη ξεκίνησε. Νέοι: {added}· συμμετέχοντες συνολικά: {participants}.',
   'cohort.onboarding.progress': 'Εντάχθηκαν',
   'cohort.onboarding.count': '{value} από {max} εντάχθηκαν',
   'cohort.onboarding.welcomed': 'Έλαβαν καλωσόρισμα: {count}',
@@ -96,7 +97,7 @@ export const cohortsEl: Record<keyof typeof cohortsEn, string> = {
   'cohort.onboarding.why': 'Λείπει ακόμη',
   'cohort.onboarding.reminded': 'Υπενθύμιση',
   'cohort.onboarding.escalated': 'Κλιμάκωση',
-  'cohort.onboarding.allDone': 'Και οι {count} συμμετέχοντες εντάχθηκαν.',
+  'cohort.onboarding.allDone': { one: 'Ο μοναδικός συμμετέχων εντάχθηκε.', other: 'Και οι {count} συμμετέχοντες εντάχθηκαν.' },
   'cohort.missing.unreachable': 'μη προσβάσιμο email',
   'cohort.missing.welcome_pending': 'το καλωσόρισμα δεν έχει σταλεί',
   'cohort.missing.profile': 'προφίλ',
@@ -130,7 +131,7 @@ export const cohortsEl: Record<keyof typeof cohortsEn, string> = {
   'cohort.onb.complete': 'Ευχαριστούμε: η ένταξή σας ολοκληρώθηκε.',
   'cohort.proposal.title': 'Πρόταση υποψηφίων',
   'cohort.proposal.intro': 'Ο φορέας {organisation} προτείνει υποψηφίους για τον κύκλο {cohort} του προγράμματος {programme}. Ο συντονιστής αποδέχεται υποψηφίους εντός της ποσόστωσης του φορέα.',
-  'cohort.proposal.quota': 'Ποσόστωση του φορέα σας: {quota} θέσεις.',
+  'cohort.proposal.quota': { one: 'Ποσόστωση του φορέα σας: {count} θέση.', other: 'Ποσόστωση του φορέα σας: {count} θέσεις.' },
   'cohort.proposal.proposed': 'Υποψήφιοι που πρότεινε ο φορέας σας',
   'cohort.proposal.none': 'Κανείς ακόμη.',
   'cohort.proposal.add': 'Πρόταση υποψηφίου',

@@ -1,3 +1,4 @@
+import type { Message } from '../types';
 // The cohorts track's portal messages (English is the source of truth for its keys).
 export const cohortsEn = {
   'cohort.heading': 'Cohort',
@@ -78,14 +79,14 @@ export const cohortsEn = {
   'cohort.import.csv': 'CSV',
   'cohort.import.hint': 'One candidate a line: email,name,language,organisationId (a header line is optional).',
   'cohort.import.submit': 'Import',
-  'cohort.import.done': '{added} candidates added, {existing} were already candidates.',
+  'cohort.import.done': { one: '{count} candidate added; already candidates: {existing}.', other: '{count} candidates added; already candidates: {existing}.' },
   'cohort.onboarding': 'Onboarding',
   'cohort.onboarding.intro': 'Starting onboarding sends a welcome with a personal link to every accepted participant who has not had one ({accepted} now). Starting it again is safe: nobody gets two welcomes.',
   'cohort.onboarding.deadline': 'Onboarding deadline',
   'cohort.onboarding.reminder': 'Reminder, hours before the deadline',
   'cohort.onboarding.reminderHint': '0 sends no reminder. Past the deadline the coordinator is told who is stuck.',
   'cohort.onboarding.start': 'Start onboarding',
-  'cohort.onboarding.started': 'Onboarding started: {added} new, {participants} participants in all.',
+  'cohort.onboarding.started': 'Onboarding started. New: {added}; participants in all: {participants}.',
   'cohort.onboarding.progress': 'Onboarded',
   'cohort.onboarding.count': '{value} of {max} onboarded',
   'cohort.onboarding.welcomed': 'Welcomed: {count}',
@@ -95,7 +96,7 @@ export const cohortsEn = {
   'cohort.onboarding.why': 'Still missing',
   'cohort.onboarding.reminded': 'Reminded',
   'cohort.onboarding.escalated': 'Escalated',
-  'cohort.onboarding.allDone': 'All {count} participants are onboarded.',
+  'cohort.onboarding.allDone': { one: 'The only participant is onboarded.', other: 'All {count} participants are onboarded.' },
   'cohort.missing.unreachable': 'email address unreachable',
   'cohort.missing.welcome_pending': 'welcome not sent yet',
   'cohort.missing.profile': 'profile',
@@ -129,7 +130,7 @@ export const cohortsEn = {
   'cohort.onb.complete': 'Thank you: your onboarding is complete.',
   'cohort.proposal.title': 'Propose candidates',
   'cohort.proposal.intro': '{organisation} proposes candidates for {cohort} of {programme}. The coordinator accepts candidates within your organisation’s quota.',
-  'cohort.proposal.quota': 'Your organisation’s quota: {quota} seats.',
+  'cohort.proposal.quota': { one: 'Your organisation’s quota: {count} seat.', other: 'Your organisation’s quota: {count} seats.' },
   'cohort.proposal.proposed': 'Candidates proposed by your organisation',
   'cohort.proposal.none': 'None yet.',
   'cohort.proposal.add': 'Propose a candidate',
@@ -172,4 +173,4 @@ export const cohortsEn = {
   'cohort.fishbone.default.information': 'Information',
   'cohort.fishbone.default.measurement': 'Measurement',
   'cohort.fishbone.default.environment': 'Environment',
-} satisfies Record<string, string>;
+} satisfies Record<string, Message>;

@@ -1,6 +1,7 @@
+import type { TranslationOf } from '../types';
 import type { cohortsEn } from './en';
 
-export const cohortsHe: Record<keyof typeof cohortsEn, string> = {
+export const cohortsHe: TranslationOf<typeof cohortsEn> = {
   'cohort.heading': 'מחזור',
   'cohort.loading': 'טוען…',
   'cohort.back': 'חזרה למחזורים',
@@ -79,14 +80,14 @@ export const cohortsHe: Record<keyof typeof cohortsEn, string> = {
   'cohort.import.csv': 'CSV',
   'cohort.import.hint': 'מועמד/ת בכל שורה: email,name,language,organisationId (שורת כותרת רשות).',
   'cohort.import.submit': 'ייבוא',
-  'cohort.import.done': 'נוספו {added} מועמדים, {existing} כבר היו מועמדים.',
+  'cohort.import.done': { one: 'נוסף מועמד אחד; כבר היו מועמדים: {existing}.', two: 'נוספו שני מועמדים; כבר היו מועמדים: {existing}.', other: 'נוספו {count} מועמדים; כבר היו מועמדים: {existing}.' },
   'cohort.onboarding': 'קליטה',
   'cohort.onboarding.intro': 'התחלת הקליטה שולחת הודעת פתיחה עם קישור אישי לכל משתתף/ת שהתקבל/ה וטרם קיבל/ה אחת ({accepted} כעת). אפשר להתחיל שוב בבטחה: איש לא יקבל שתי הודעות.',
   'cohort.onboarding.deadline': 'מועד אחרון לקליטה',
   'cohort.onboarding.reminder': 'תזכורת, שעות לפני המועד',
   'cohort.onboarding.reminderHint': '0: ללא תזכורת. אחרי המועד הרכז/ת מקבל/ת הודעה על מי שנתקע.',
   'cohort.onboarding.start': 'התחלת הקליטה',
-  'cohort.onboarding.started': 'הקליטה החלה: {added} חדשים, {participants} משתתפים בסך הכול.',
+  'cohort.onboarding.started': 'הקליטה החלה. חדשים: {added}; משתתפים בסך הכול: {participants}.',
   'cohort.onboarding.progress': 'נקלטו',
   'cohort.onboarding.count': '{value} מתוך {max} נקלטו',
   'cohort.onboarding.welcomed': 'קיבלו הודעת פתיחה: {count}',
@@ -96,7 +97,7 @@ export const cohortsHe: Record<keyof typeof cohortsEn, string> = {
   'cohort.onboarding.why': 'עדיין חסר',
   'cohort.onboarding.reminded': 'תזכורת',
   'cohort.onboarding.escalated': 'הועבר לרכז/ת',
-  'cohort.onboarding.allDone': 'כל {count} המשתתפים נקלטו.',
+  'cohort.onboarding.allDone': { one: 'המשתתף היחיד נקלט.', two: 'שני המשתתפים נקלטו.', other: 'כל {count} המשתתפים נקלטו.' },
   'cohort.missing.unreachable': 'כתובת הדוא״ל אינה זמינה',
   'cohort.missing.welcome_pending': 'הודעת הפתיחה טרם נשלחה',
   'cohort.missing.profile': 'פרופיל',
@@ -130,7 +131,7 @@ export const cohortsHe: Record<keyof typeof cohortsEn, string> = {
   'cohort.onb.complete': 'תודה: הקליטה שלך הושלמה.',
   'cohort.proposal.title': 'הצעת מועמדים',
   'cohort.proposal.intro': '{organisation} מציע/ה מועמדים ל{cohort} של {programme}. הרכז/ת מקבל/ת מועמדים במסגרת מכסת הארגון.',
-  'cohort.proposal.quota': 'מכסת הארגון: {quota} מקומות.',
+  'cohort.proposal.quota': { one: 'מכסת הארגון: מקום אחד.', two: 'מכסת הארגון: שני מקומות.', other: 'מכסת הארגון: {count} מקומות.' },
   'cohort.proposal.proposed': 'מועמדים שהארגון הציע',
   'cohort.proposal.none': 'עדיין אין.',
   'cohort.proposal.add': 'הצעת מועמד/ת',

@@ -1,6 +1,7 @@
+import type { TranslationOf } from '../types';
 import type { cohortsEn } from './en';
 
-export const cohortsHu: Record<keyof typeof cohortsEn, string> = {
+export const cohortsHu: TranslationOf<typeof cohortsEn> = {
   'cohort.heading': 'Évfolyam',
   'cohort.loading': 'Betöltés…',
   'cohort.back': 'Vissza az évfolyamokhoz',
@@ -79,14 +80,14 @@ export const cohortsHu: Record<keyof typeof cohortsEn, string> = {
   'cohort.import.csv': 'CSV',
   'cohort.import.hint': 'Soronként egy jelölt: email,name,language,organisationId (a fejléc nem kötelező).',
   'cohort.import.submit': 'Importálás',
-  'cohort.import.done': '{added} jelölt hozzáadva, {existing} már jelölt volt.',
+  'cohort.import.done': { one: '{count} jelölt hozzáadva; már jelölt volt: {existing}.', other: '{count} jelölt hozzáadva; már jelölt volt: {existing}.' },
   'cohort.onboarding': 'Beilleszkedés',
   'cohort.onboarding.intro': 'A beilleszkedés indítása személyes linkkel ellátott üdvözlést küld minden elfogadott résztvevőnek, aki még nem kapott (most {accepted}). Az újraindítás biztonságos: senki sem kap két üdvözlést.',
   'cohort.onboarding.deadline': 'A beilleszkedés határideje',
   'cohort.onboarding.reminder': 'Emlékeztető, órával a határidő előtt',
   'cohort.onboarding.reminderHint': '0: nincs emlékeztető. A határidő után a koordinátor értesül, ki akadt el.',
   'cohort.onboarding.start': 'A beilleszkedés indítása',
-  'cohort.onboarding.started': 'A beilleszkedés elindult: {added} új, összesen {participants} résztvevő.',
+  'cohort.onboarding.started': 'A beilleszkedés elindult. Új: {added}; résztvevők összesen: {participants}.',
   'cohort.onboarding.progress': 'Beilleszkedett',
   'cohort.onboarding.count': '{max} főből {value} beilleszkedett',
   'cohort.onboarding.welcomed': 'Üdvözölve: {count}',
@@ -96,7 +97,7 @@ export const cohortsHu: Record<keyof typeof cohortsEn, string> = {
   'cohort.onboarding.why': 'Még hiányzik',
   'cohort.onboarding.reminded': 'Emlékeztetve',
   'cohort.onboarding.escalated': 'Koordinátornak jelezve',
-  'cohort.onboarding.allDone': 'Mind a(z) {count} résztvevő beilleszkedett.',
+  'cohort.onboarding.allDone': { one: 'Az egyetlen résztvevő beilleszkedett.', other: 'Mind a(z) {count} résztvevő beilleszkedett.' },
   'cohort.missing.unreachable': 'az e-mail-cím nem érhető el',
   'cohort.missing.welcome_pending': 'az üdvözlés még nem ment ki',
   'cohort.missing.profile': 'profil',
@@ -130,7 +131,7 @@ export const cohortsHu: Record<keyof typeof cohortsEn, string> = {
   'cohort.onb.complete': 'Köszönjük: a beilleszkedés befejeződött.',
   'cohort.proposal.title': 'Jelöltek javaslása',
   'cohort.proposal.intro': '{organisation} jelölteket javasol: {cohort}, {programme}. A koordinátor a szervezet kvótáján belül fogad el jelölteket.',
-  'cohort.proposal.quota': 'Szervezete kvótája: {quota} hely.',
+  'cohort.proposal.quota': { one: 'Szervezete kvótája: {count} hely.', other: 'Szervezete kvótája: {count} hely.' },
   'cohort.proposal.proposed': 'A szervezete által javasolt jelöltek',
   'cohort.proposal.none': 'Még senki.',
   'cohort.proposal.add': 'Jelölt javaslása',

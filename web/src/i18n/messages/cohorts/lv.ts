@@ -1,6 +1,7 @@
+import type { TranslationOf } from '../types';
 import type { cohortsEn } from './en';
 
-export const cohortsLv: Record<keyof typeof cohortsEn, string> = {
+export const cohortsLv: TranslationOf<typeof cohortsEn> = {
   'cohort.heading': 'Grupa',
   'cohort.loading': 'Ielādē…',
   'cohort.back': 'Atpakaļ uz grupām',
@@ -79,14 +80,14 @@ export const cohortsLv: Record<keyof typeof cohortsEn, string> = {
   'cohort.import.csv': 'CSV',
   'cohort.import.hint': 'Viens kandidāts rindā: email,name,language,organisationId (virsraksta rinda nav obligāta).',
   'cohort.import.submit': 'Importēt',
-  'cohort.import.done': 'Pievienoti {added} kandidāti, {existing} jau bija kandidāti.',
+  'cohort.import.done': { zero: 'Pievienoti {count} kandidāti; jau bija kandidāti: {existing}.', one: 'Pievienots {count} kandidāts; jau bija kandidāti: {existing}.', other: 'Pievienoti {count} kandidāti; jau bija kandidāti: {existing}.' },
   'cohort.onboarding': 'Uzņemšana',
   'cohort.onboarding.intro': 'Uzņemšanas sākšana nosūta sveicienu ar personīgu saiti katram pieņemtajam dalībniekam, kurš to vēl nav saņēmis (tagad {accepted}). Atkārtota sākšana ir droša: neviens nesaņem divus sveicienus.',
   'cohort.onboarding.deadline': 'Uzņemšanas termiņš',
   'cohort.onboarding.reminder': 'Atgādinājums, stundas pirms termiņa',
   'cohort.onboarding.reminderHint': '0: bez atgādinājuma. Pēc termiņa koordinators uzzina, kurš iestrēdzis.',
   'cohort.onboarding.start': 'Sākt uzņemšanu',
-  'cohort.onboarding.started': 'Uzņemšana sākta: {added} jauni, kopā {participants} dalībnieki.',
+  'cohort.onboarding.started': 'Uzņemšana sākta. Jauni: {added}; dalībnieki kopā: {participants}.',
   'cohort.onboarding.progress': 'Uzņemti',
   'cohort.onboarding.count': 'Uzņemti {value} no {max}',
   'cohort.onboarding.welcomed': 'Saņēmuši sveicienu: {count}',
@@ -96,7 +97,7 @@ export const cohortsLv: Record<keyof typeof cohortsEn, string> = {
   'cohort.onboarding.why': 'Vēl trūkst',
   'cohort.onboarding.reminded': 'Atgādināts',
   'cohort.onboarding.escalated': 'Nodots koordinatoram',
-  'cohort.onboarding.allDone': 'Visi {count} dalībnieki ir uzņemti.',
+  'cohort.onboarding.allDone': { zero: 'Uzņemti visi dalībnieki: {count}.', one: 'Uzņemti visi dalībnieki: {count}.', other: 'Uzņemti visi dalībnieki: {count}.' },
   'cohort.missing.unreachable': 'e-pasts nav sasniedzams',
   'cohort.missing.welcome_pending': 'sveiciens vēl nav nosūtīts',
   'cohort.missing.profile': 'profils',
@@ -130,7 +131,7 @@ export const cohortsLv: Record<keyof typeof cohortsEn, string> = {
   'cohort.onb.complete': 'Paldies: jūsu uzņemšana ir pabeigta.',
   'cohort.proposal.title': 'Kandidātu pieteikšana',
   'cohort.proposal.intro': '{organisation} piesaka kandidātus grupai {cohort} programmā {programme}. Koordinators pieņem kandidātus jūsu organizācijas kvotas robežās.',
-  'cohort.proposal.quota': 'Jūsu organizācijas kvota: {quota} vietas.',
+  'cohort.proposal.quota': { zero: 'Jūsu organizācijas kvota: {count} vietas.', one: 'Jūsu organizācijas kvota: {count} vieta.', other: 'Jūsu organizācijas kvota: {count} vietas.' },
   'cohort.proposal.proposed': 'Jūsu organizācijas pieteiktie kandidāti',
   'cohort.proposal.none': 'Vēl neviena.',
   'cohort.proposal.add': 'Pieteikt kandidātu',

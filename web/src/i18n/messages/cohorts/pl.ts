@@ -1,6 +1,7 @@
+import type { TranslationOf } from '../types';
 import type { cohortsEn } from './en';
 
-export const cohortsPl: Record<keyof typeof cohortsEn, string> = {
+export const cohortsPl: TranslationOf<typeof cohortsEn> = {
   'cohort.heading': 'Edycja',
   'cohort.loading': 'Wczytywanie…',
   'cohort.back': 'Powrót do edycji',
@@ -79,14 +80,14 @@ export const cohortsPl: Record<keyof typeof cohortsEn, string> = {
   'cohort.import.csv': 'CSV',
   'cohort.import.hint': 'Jeden kandydat w wierszu: email,name,language,organisationId (wiersz nagłówka jest opcjonalny).',
   'cohort.import.submit': 'Importuj',
-  'cohort.import.done': 'Dodano {added} kandydatów, {existing} już było kandydatami.',
+  'cohort.import.done': { one: 'Dodano {count} kandydata; już byli kandydatami: {existing}.', few: 'Dodano {count} kandydatów; już byli kandydatami: {existing}.', many: 'Dodano {count} kandydatów; już byli kandydatami: {existing}.', other: 'Dodano {count} kandydata; już byli kandydatami: {existing}.' },
   'cohort.onboarding': 'Wdrożenie',
   'cohort.onboarding.intro': 'Rozpoczęcie wdrożenia wysyła powitanie z osobistym linkiem do każdego przyjętego uczestnika, który go jeszcze nie dostał (teraz: {accepted}). Ponowne rozpoczęcie jest bezpieczne: nikt nie dostanie dwóch powitań.',
   'cohort.onboarding.deadline': 'Termin wdrożenia',
   'cohort.onboarding.reminder': 'Przypomnienie, godzin przed terminem',
   'cohort.onboarding.reminderHint': '0: bez przypomnienia. Po terminie koordynator dostaje informację, kto utknął.',
   'cohort.onboarding.start': 'Rozpocznij wdrożenie',
-  'cohort.onboarding.started': 'Wdrożenie rozpoczęte: {added} nowych, łącznie {participants} uczestników.',
+  'cohort.onboarding.started': 'Wdrożenie rozpoczęte. Nowi: {added}; uczestnicy łącznie: {participants}.',
   'cohort.onboarding.progress': 'Wdrożeni',
   'cohort.onboarding.count': 'Wdrożono {value} z {max}',
   'cohort.onboarding.welcomed': 'Powitani: {count}',
@@ -96,7 +97,7 @@ export const cohortsPl: Record<keyof typeof cohortsEn, string> = {
   'cohort.onboarding.why': 'Nadal brakuje',
   'cohort.onboarding.reminded': 'Przypomnienie',
   'cohort.onboarding.escalated': 'Zgłoszono koordynatorowi',
-  'cohort.onboarding.allDone': 'Wszyscy uczestnicy ({count}) są wdrożeni.',
+  'cohort.onboarding.allDone': { one: 'Jedyny uczestnik jest wdrożony.', few: 'Wszyscy {count} uczestnicy są wdrożeni.', many: 'Wszystkich {count} uczestników jest wdrożonych.', other: 'Wszyscy uczestnicy ({count}) są wdrożeni.' },
   'cohort.missing.unreachable': 'adres e-mail nieosiągalny',
   'cohort.missing.welcome_pending': 'powitanie jeszcze niewysłane',
   'cohort.missing.profile': 'profil',
@@ -130,7 +131,7 @@ export const cohortsPl: Record<keyof typeof cohortsEn, string> = {
   'cohort.onb.complete': 'Dziękujemy: Twoje wdrożenie jest zakończone.',
   'cohort.proposal.title': 'Zgłaszanie kandydatów',
   'cohort.proposal.intro': '{organisation} zgłasza kandydatów do: {cohort}, program {programme}. Koordynator przyjmuje kandydatów w ramach limitu Twojej organizacji.',
-  'cohort.proposal.quota': 'Limit Twojej organizacji: {quota} miejsc.',
+  'cohort.proposal.quota': { one: 'Limit Twojej organizacji: {count} miejsce.', few: 'Limit Twojej organizacji: {count} miejsca.', many: 'Limit Twojej organizacji: {count} miejsc.', other: 'Limit Twojej organizacji: {count} miejsca.' },
   'cohort.proposal.proposed': 'Kandydaci zgłoszeni przez Twoją organizację',
   'cohort.proposal.none': 'Jeszcze nikt.',
   'cohort.proposal.add': 'Zgłoś kandydata',

@@ -1,6 +1,7 @@
+import type { TranslationOf } from '../types';
 import type { nominationsEn } from './en';
 
-export const nominationsAr: Record<keyof typeof nominationsEn, string> = {
+export const nominationsAr: TranslationOf<typeof nominationsEn> = {
   "nom.loading": "جارٍ التحميل…",
   "nom.list.signIn": "سجّل الدخول لترشيح مشروع لجهتك أو لمتابعة ترشيحاتك.",
   "nom.list.calls": "دعوات الترشيح",
@@ -83,7 +84,7 @@ export const nominationsAr: Record<keyof typeof nominationsEn, string> = {
   "nom.board.above": "فوق الحد",
   "nom.board.disagreement": "اختلاف كبير بين المقيّمين",
   "nom.board.reviews": "التقييمات",
-  "nom.board.reviewCount": "{count} تقييمات، {asked} طُلب منهم",
+  "nom.board.reviewCount": { zero: "لا تقييمات (طُلب: {asked})", one: "تقييم واحد (طُلب: {asked})", two: "تقييمان (طُلب: {asked})", few: "{count} تقييمات (طُلب: {asked})", many: "{count} تقييمًا (طُلب: {asked})", other: "{count} تقييم (طُلب: {asked})" },
   "nom.board.decision": "القرار",
   "nom.board.select": "اختيار «{title}»",
   "nom.board.reject": "رفض «{title}»",

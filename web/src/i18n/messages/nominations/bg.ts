@@ -1,6 +1,7 @@
+import type { TranslationOf } from '../types';
 import type { nominationsEn } from './en';
 
-export const nominationsBg: Record<keyof typeof nominationsEn, string> = {
+export const nominationsBg: TranslationOf<typeof nominationsEn> = {
   "nom.loading": "Зареждане…",
   "nom.list.signIn": "Влезте, за да номинирате проект на вашата организация или да следите номинациите си.",
   "nom.list.calls": "Покани за номинации",
@@ -83,7 +84,7 @@ export const nominationsBg: Record<keyof typeof nominationsEn, string> = {
   "nom.board.above": "над прага",
   "nom.board.disagreement": "Силно разминаване между оценителите",
   "nom.board.reviews": "Оценки",
-  "nom.board.reviewCount": "{count} оценки, поканени {asked}",
+  "nom.board.reviewCount": { one: "{count} оценка (поканени: {asked})", other: "{count} оценки (поканени: {asked})" },
   "nom.board.decision": "Решение",
   "nom.board.select": "Избиране на „{title}“",
   "nom.board.reject": "Отхвърляне на „{title}“",

@@ -1,6 +1,7 @@
+import type { TranslationOf } from '../types';
 import type { nominationsEn } from './en';
 
-export const nominationsEl: Record<keyof typeof nominationsEn, string> = {
+export const nominationsEl: TranslationOf<typeof nominationsEn> = {
   "nom.loading": "Φόρτωση…",
   "nom.list.signIn": "Συνδεθείτε για να προτείνετε έργο του φορέα σας ή να παρακολουθήσετε τις υποψηφιότητές σας.",
   "nom.list.calls": "Προσκλήσεις υποψηφιοτήτων",
@@ -83,7 +84,7 @@ export const nominationsEl: Record<keyof typeof nominationsEn, string> = {
   "nom.board.above": "πάνω από το όριο",
   "nom.board.disagreement": "Ισχυρή διαφωνία αξιολογητών",
   "nom.board.reviews": "Αξιολογήσεις",
-  "nom.board.reviewCount": "{count} αξιολογήσεις, {asked} αιτήματα",
+  "nom.board.reviewCount": { one: "{count} αξιολόγηση (αιτήματα: {asked})", other: "{count} αξιολογήσεις (αιτήματα: {asked})" },
   "nom.board.decision": "Απόφαση",
   "nom.board.select": "Επιλογή «{title}»",
   "nom.board.reject": "Απόρριψη «{title}»",

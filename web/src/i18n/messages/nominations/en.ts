@@ -1,3 +1,4 @@
+import type { Message } from '../types';
 // The nominations track's portal messages (English is the source of truth for its keys).
 export const nominationsEn = {
   "nom.loading": "Loading…",
@@ -82,7 +83,7 @@ export const nominationsEn = {
   "nom.board.above": "above the threshold",
   "nom.board.disagreement": "Reviewers disagree strongly",
   "nom.board.reviews": "Reviews",
-  "nom.board.reviewCount": "{count} reviews, {asked} asked",
+  "nom.board.reviewCount": { one: "{count} review (asked: {asked})", other: "{count} reviews (asked: {asked})" },
   "nom.board.decision": "Decision",
   "nom.board.select": "Select “{title}”",
   "nom.board.reject": "Reject “{title}”",
@@ -164,4 +165,4 @@ export const nominationsEn = {
   "nom.call.default.clarity": "Clarity of goals",
   "nom.call.default.impact": "Expected positive impact",
   "nom.call.default.feasibility": "Practical feasibility",
-} satisfies Record<string, string>;
+} satisfies Record<string, Message>;

@@ -1,6 +1,7 @@
+import type { TranslationOf } from '../types';
 import type { nominationsEn } from './en';
 
-export const nominationsHe: Record<keyof typeof nominationsEn, string> = {
+export const nominationsHe: TranslationOf<typeof nominationsEn> = {
   "nom.loading": "טוען…",
   "nom.list.signIn": "יש להתחבר כדי להגיש מועמדות לפרויקט של הארגון או לעקוב אחר המועמדויות.",
   "nom.list.calls": "קולות קוראים",
@@ -83,7 +84,7 @@ export const nominationsHe: Record<keyof typeof nominationsEn, string> = {
   "nom.board.above": "מעל הסף",
   "nom.board.disagreement": "מחלוקת חריפה בין הבודקים",
   "nom.board.reviews": "ביקורות",
-  "nom.board.reviewCount": "{count} ביקורות, {asked} התבקשו",
+  "nom.board.reviewCount": { one: "ביקורת אחת (התבקשו: {asked})", two: "שתי ביקורות (התבקשו: {asked})", other: "{count} ביקורות (התבקשו: {asked})" },
   "nom.board.decision": "החלטה",
   "nom.board.select": "בחירת „{title}”",
   "nom.board.reject": "דחיית „{title}”",

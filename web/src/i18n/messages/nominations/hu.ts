@@ -1,6 +1,7 @@
+import type { TranslationOf } from '../types';
 import type { nominationsEn } from './en';
 
-export const nominationsHu: Record<keyof typeof nominationsEn, string> = {
+export const nominationsHu: TranslationOf<typeof nominationsEn> = {
   "nom.loading": "Betöltés…",
   "nom.list.signIn": "Jelentkezzen be, hogy szervezete projektjét jelölje, vagy kövesse jelöléseit.",
   "nom.list.calls": "Jelölési felhívások",
@@ -83,7 +84,7 @@ export const nominationsHu: Record<keyof typeof nominationsEn, string> = {
   "nom.board.above": "a küszöb felett",
   "nom.board.disagreement": "Az értékelők erősen eltérnek",
   "nom.board.reviews": "Értékelések",
-  "nom.board.reviewCount": "{count} értékelés, {asked} felkérés",
+  "nom.board.reviewCount": { one: "{count} értékelés ({asked} felkérés)", other: "{count} értékelés ({asked} felkérés)" },
   "nom.board.decision": "Döntés",
   "nom.board.select": "„{title}” kiválasztása",
   "nom.board.reject": "„{title}” elutasítása",

@@ -1,6 +1,7 @@
+import type { TranslationOf } from '../types';
 import type { nominationsEn } from './en';
 
-export const nominationsLv: Record<keyof typeof nominationsEn, string> = {
+export const nominationsLv: TranslationOf<typeof nominationsEn> = {
   "nom.loading": "Ielādē…",
   "nom.list.signIn": "Piesakieties, lai pieteiktu savas organizācijas projektu vai sekotu saviem pieteikumiem.",
   "nom.list.calls": "Pieteikumu konkursi",
@@ -83,7 +84,7 @@ export const nominationsLv: Record<keyof typeof nominationsEn, string> = {
   "nom.board.above": "virs sliekšņa",
   "nom.board.disagreement": "Vērtētāju viedokļi krasi atšķiras",
   "nom.board.reviews": "Vērtējumi",
-  "nom.board.reviewCount": "{count} vērtējumi, lūgti {asked}",
+  "nom.board.reviewCount": { zero: "{count} vērtējumi (lūgti: {asked})", one: "{count} vērtējums (lūgti: {asked})", other: "{count} vērtējumi (lūgti: {asked})" },
   "nom.board.decision": "Lēmums",
   "nom.board.select": "Izvēlēties “{title}”",
   "nom.board.reject": "Noraidīt “{title}”",

@@ -1,6 +1,7 @@
+import type { TranslationOf } from '../types';
 import type { nominationsEn } from './en';
 
-export const nominationsPl: Record<keyof typeof nominationsEn, string> = {
+export const nominationsPl: TranslationOf<typeof nominationsEn> = {
   "nom.loading": "Wczytywanie…",
   "nom.list.signIn": "Zaloguj się, aby zgłosić projekt swojej instytucji lub śledzić swoje zgłoszenia.",
   "nom.list.calls": "Nabory zgłoszeń",
@@ -83,7 +84,7 @@ export const nominationsPl: Record<keyof typeof nominationsEn, string> = {
   "nom.board.above": "powyżej progu",
   "nom.board.disagreement": "Duża rozbieżność ocen",
   "nom.board.reviews": "Oceny",
-  "nom.board.reviewCount": "{count} ocen, poproszono {asked}",
+  "nom.board.reviewCount": { one: "{count} ocena (poproszono: {asked})", few: "{count} oceny (poproszono: {asked})", many: "{count} ocen (poproszono: {asked})", other: "{count} oceny (poproszono: {asked})" },
   "nom.board.decision": "Decyzja",
   "nom.board.select": "Wybierz „{title}”",
   "nom.board.reject": "Odrzuć „{title}”",
