@@ -26,6 +26,7 @@ public static class CohortsExtensions
             .AddOrchestrator<ParticipantOnboardingOrchestrator>()
             .AddActivity<ListRoundParticipants>()
             .AddActivity<CountRoundProgress>()
+            .AddActivity<StartParticipantOnboardings>()
             .AddActivity<SendCohortWelcome>()
             .AddActivity<SendOnboardingReminder>()
             .AddActivity<EscalateOnboarding>()

@@ -92,6 +92,13 @@ public sealed class DurableSidecar : IHostedService, IAsyncDisposable
         {
             await host.StopAsync(cancellationToken);
         }
+
+        // The sidecar stops its dispatchers without waiting for them; stop the provider here, so its
+        // partition manager releases the leases now instead of fighting the next process for them.
+        if (_service is { } service)
+        {
+            await service.StopAsync(isForced: true).WaitAsync(TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -174,6 +181,7 @@ public sealed class DurableSidecar : IHostedService, IAsyncDisposable
         // The table partition manager (as Durable Functions 3 uses) takes the partitions of a new or
         // released hub in one pass, where the blob-lease manager needs several 10-second rounds.
         UseTablePartitionManagement = true,
+        CustomMessageTypeBinder = new ProtobufMapBinder(),
 
         // One worker per process: two processes on one machine (a restart, a benchmark's second app) must not share partition leases.
         WorkerId = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}",
