@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Everything the project checks: formatting, infrastructure, the portal, and every .NET test
-# (unit, against Azurite, and in the browser). Ends with the totals.
+# (unit, against Azurite, and in the browser; OpenApiDocumentTests also runs `redocly lint` on the
+# app's /openapi/v1.json with redocly.yaml). Ends with the totals.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$ROOT"
 

@@ -16,7 +16,8 @@ public static class AuditApi
         var api = app.MapGroup("/api/admin/audit").WithTags("Audit").RequireAuthorization(Policies.Admin);
 
         api.MapGet("/", SearchAsync).WithName("SearchAudit")
-            .WithSummary("Audit entries filtered by record (type and id), actor and time, paged with a continuation token.");
+            .WithSummary("Search the audit log")
+            .WithDescription("Audit entries filtered by record (type and id), actor and time, paged with a continuation token.");
 
         return app;
     }

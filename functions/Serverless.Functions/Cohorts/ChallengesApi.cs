@@ -24,9 +24,14 @@ public static class ChallengesApi
     public static IEndpointRouteBuilder MapCohortChallengesApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/cohorts/{cohortId}/challenges").WithTags("Cohort challenges").RequireAuthorization(Policies.Coordinator);
-        api.MapGet("/", ListAsync).WithName("ListCohortChallenges");
-        api.MapPut("/{personId}", AssignAsync).WithName("AssignCohortChallenge").WithSummary("Sets the challenge's theme and workshop group; If-Match with its ETag.");
-        api.MapPut("/{personId}/fishbone", SaveFishboneAsync).WithName("SaveCohortChallengeFishbone").WithSummary("Replaces the challenge's fishbone diagram; If-Match with its ETag.");
+        api.MapGet("/", ListAsync).WithName("ListCohortChallenges")
+            .WithSummary("List a cohort's management challenges");
+        api.MapPut("/{personId}", AssignAsync).WithName("AssignCohortChallenge").WithSummary("Set a challenge's theme and workshop group")
+            .WithDescription("Sets the challenge's theme and workshop group; If-Match with its ETag.")
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        api.MapPut("/{personId}/fishbone", SaveFishboneAsync).WithName("SaveCohortChallengeFishbone").WithSummary("Save a challenge's fishbone diagram")
+            .WithDescription("Replaces the challenge's fishbone diagram; If-Match with its ETag.")
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
         return app;
     }
 

@@ -23,20 +23,35 @@ public static class CohortsApi
     {
         var api = app.MapGroup("/api/cohorts").WithTags("Cohorts").RequireAuthorization(Policies.Coordinator);
 
-        api.MapGet("/programmes", ListProgrammesAsync).WithName("ListProgrammes");
-        api.MapPost("/programmes", CreateProgrammeAsync).WithName("CreateProgramme");
-        api.MapGet("/", ListCohortsAsync).WithName("ListCohorts");
-        api.MapPost("/", CreateCohortAsync).WithName("CreateCohort");
-        api.MapGet("/{cohortId}", GetCohortAsync).WithName("GetCohort");
-        api.MapPut("/{cohortId}", UpdateCohortAsync).WithName("UpdateCohort").WithSummary("Replaces the cohort's settings; send If-Match with its ETag. Capacity and quotas cannot drop below the seats taken.");
-        api.MapGet("/{cohortId}/candidates", ListCandidatesAsync).WithName("ListCohortCandidates");
-        api.MapPost("/{cohortId}/candidates", AddCandidateAsync).WithName("ProposeCohortCandidate");
+        api.MapGet("/programmes", ListProgrammesAsync).WithName("ListProgrammes")
+            .WithSummary("List programmes");
+        api.MapPost("/programmes", CreateProgrammeAsync).WithName("CreateProgramme")
+            .WithSummary("Create a programme")
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapGet("/", ListCohortsAsync).WithName("ListCohorts")
+            .WithSummary("List cohorts");
+        api.MapPost("/", CreateCohortAsync).WithName("CreateCohort")
+            .WithSummary("Create a cohort")
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapGet("/{cohortId}", GetCohortAsync).WithName("GetCohort")
+            .WithSummary("Get a cohort");
+        api.MapPut("/{cohortId}", UpdateCohortAsync).WithName("UpdateCohort").WithSummary("Update a cohort's settings")
+            .WithDescription("Replaces the cohort's settings; send If-Match with its ETag. Capacity and quotas cannot drop below the seats taken.")
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        api.MapGet("/{cohortId}/candidates", ListCandidatesAsync).WithName("ListCohortCandidates")
+            .WithSummary("List a cohort's candidates");
+        api.MapPost("/{cohortId}/candidates", AddCandidateAsync).WithName("ProposeCohortCandidate")
+            .WithSummary("Propose a candidate for a cohort");
         api.MapPost("/{cohortId}/candidates/import", ImportCandidatesAsync).WithName("ImportCohortCandidates")
-            .WithSummary("CSV rows \"email,name,language,organisationId\" (header optional) become proposed candidates; all or nothing.");
+            .WithSummary("Import a cohort's candidates from CSV")
+            .WithDescription("CSV rows \"email,name,language,organisationId\" (header optional) become proposed candidates; all or nothing.");
         api.MapPut("/{cohortId}/candidates/{personId}/status", SetStatusAsync).WithName("SetCohortCandidateStatus")
-            .WithSummary("proposed, accepted, rejected or withdrawn; 400 naming \"status\" with a code (cohort_full, quota_full, candidate_withdrawn, transition_invalid).");
+            .WithSummary("Change a candidate's status")
+            .WithDescription("proposed, accepted, rejected or withdrawn; 400 naming \"status\" with a code (cohort_full, quota_full, candidate_withdrawn, transition_invalid).")
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
         api.MapPost("/{cohortId}/proposal-links", CreateProposalLinkAsync).WithName("CreateCohortProposalLink")
-            .WithSummary("A personal link through which an organisation of the cohort proposes candidates.");
+            .WithSummary("Create a proposal link for an organisation")
+            .WithDescription("A personal link through which an organisation of the cohort proposes candidates.");
 
         return app;
     }

@@ -24,16 +24,29 @@ public static class OnboardingApi
     {
         var admin = app.MapGroup("/api/cohorts/{cohortId}/onboarding").WithTags("Cohort onboarding").RequireAuthorization(Policies.Coordinator);
         admin.MapPost("/", StartAsync).WithName("StartCohortOnboarding")
-            .WithSummary("Starts onboarding for accepted participants not yet onboarding (safe to repeat); 400 naming \"participants\" when the cohort has none.");
-        admin.MapGet("/", ProgressAsync).WithName("GetCohortOnboarding").WithSummary("n of N onboarded, and who is stuck and why.");
+            .WithSummary("Start onboarding a cohort's accepted participants")
+            .WithDescription("Starts onboarding for accepted participants not yet onboarding (safe to repeat); 400 naming \"participants\" when the cohort has none.");
+        admin.MapGet("/", ProgressAsync).WithName("GetCohortOnboarding").WithSummary("Get a cohort's onboarding progress")
+            .WithDescription("n of N onboarded, and who is stuck and why.");
 
         var participant = app.MapGroup("/api/cohort-onboarding").WithTags("Cohort onboarding (public)").RequireRateLimiting(RateLimitPolicies.PublicPerClient);
-        participant.MapGet("/", GetPageAsync).WithName("GetOnboardingPage");
-        participant.MapPut("/", SubmitAsync).WithName("SubmitOnboarding").WithSummary("Saves profile, consent and management challenge; with all three the participant is onboarded.");
+        participant.MapGet("/", GetPageAsync).WithName("GetOnboardingPage")
+            .WithSummary("Get a participant's onboarding page")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        participant.MapPut("/", SubmitAsync).WithName("SubmitOnboarding").WithSummary("Submit a participant's onboarding")
+            .WithDescription("Saves profile, consent and management challenge; with all three the participant is onboarded.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
         var proposal = app.MapGroup("/api/cohort-proposal").WithTags("Cohort proposals (public)").RequireRateLimiting(RateLimitPolicies.PublicPerClient);
-        proposal.MapGet("/", GetProposalAsync).WithName("GetCohortProposalPage");
-        proposal.MapPost("/", ProposeAsync).WithName("ProposeCohortCandidateByLink");
+        proposal.MapGet("/", GetProposalAsync).WithName("GetCohortProposalPage")
+            .WithSummary("Get an organisation's proposal page")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        proposal.MapPost("/", ProposeAsync).WithName("ProposeCohortCandidateByLink")
+            .WithSummary("Propose a candidate through a proposal link")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 

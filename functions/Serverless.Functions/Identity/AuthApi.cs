@@ -26,22 +26,41 @@ public static class AuthApi
 
         var auth = app.MapGroup("/api/auth").WithTags("Sign-in");
         auth.MapGet("/antiforgery", GetAntiforgeryToken).WithName("GetAntiforgeryToken")
-            .WithSummary("A request token for the X-XSRF-TOKEN header (and the antiforgery cookie). Fetch again after signing in or out.");
-        auth.MapGet("/providers", GetProviders).WithName("GetSignInProviders");
+            .WithSummary("Get an antiforgery token")
+            .WithDescription("A request token for the X-XSRF-TOKEN header (and the antiforgery cookie). Fetch again after signing in or out.");
+        auth.MapGet("/providers", GetProviders).WithName("GetSignInProviders")
+            .WithSummary("List the ways to sign in");
         auth.MapPost("/sign-in", RequestSignInLinkAsync).WithName("RequestSignInLink").RequireRateLimiting(RateLimitPolicies.PublicPerClient)
-            .WithSummary("Emails a single-use sign-in link to a registered address. Always 202, registered or not; an address receives a few links per 15 minutes however often it is asked for.");
+            .WithSummary("Email a sign-in link")
+            .WithDescription("Emails a single-use sign-in link to a registered address. Always 202, registered or not; an address receives a few links per 15 minutes however often it is asked for.");
         auth.MapPost("/complete", CompleteSignInAsync).WithName("CompleteSignIn").RequireRateLimiting(RateLimitPolicies.PublicPerClient)
-            .WithSummary("Uses up a sign-in token and starts the session; 400 with code token_invalid, token_expired or token_used.");
-        auth.MapPost("/sign-out", SignOutAsync).WithName("SignOut");
-        auth.MapGet("/me", GetMe).WithName("GetMe").RequireAuthorization(Policies.Member);
-        auth.MapPut("/me/language", SetLanguageAsync).WithName("SetMyLanguage").RequireAuthorization(Policies.Member);
+            .WithSummary("Sign in with the token from a sign-in link")
+            .WithDescription("Uses up a sign-in token and starts the session; 400 with code token_invalid, token_expired or token_used.");
+        auth.MapPost("/sign-out", SignOutAsync).WithName("SignOut")
+            .WithSummary("Sign out and end the session");
+        auth.MapGet("/me", GetMe).WithName("GetMe").RequireAuthorization(Policies.Member)
+            .WithSummary("Get the signed-in person");
+        auth.MapPut("/me/language", SetLanguageAsync).WithName("SetMyLanguage").RequireAuthorization(Policies.Member)
+            .WithSummary("Set the signed-in person's language")
+            .ProducesProblem(StatusCodes.Status409Conflict);
         auth.MapGet("/oidc/sign-in", StartOidcSignInAsync).WithName("StartOidcSignIn")
-            .WithSummary("Redirects to Microsoft Entra ID when it is configured; 404 otherwise.");
+            .WithSummary("Sign in with Microsoft Entra ID")
+            .WithDescription("Redirects to Microsoft Entra ID when it is configured; 404 otherwise.")
+            .Produces(StatusCodes.Status302Found)
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         // Signed-in callers reach the handlers, which check the admin role themselves so that a refused attempt is audited.
         var roles = app.MapGroup("/api/admin/people/{personId}/roles").WithTags("Roles").RequireAuthorization(Policies.Member);
-        roles.MapPut("/{role}", GrantRoleAsync).WithName("GrantRole");
-        roles.MapDelete("/{role}", RevokeRoleAsync).WithName("RevokeRole");
+        roles.MapPut("/{role}", GrantRoleAsync).WithName("GrantRole")
+            .WithSummary("Grant a role to a person")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        roles.MapDelete("/{role}", RevokeRoleAsync).WithName("RevokeRole")
+            .WithSummary("Revoke a role from a person")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
         return app;
     }
@@ -64,7 +83,7 @@ public static class AuthApi
 
     public static Ok<AntiforgeryToken> GetAntiforgeryToken(HttpContext context)
     {
-        context.Response.Headers.CacheControl = "no-store";
+        // Antiforgery itself marks the answer no-cache, no-store; a Cache-Control set here made it warn on every fetch.
         return TypedResults.Ok(new AntiforgeryToken(context.IssueAntiforgeryToken(), AntiforgeryValidationMiddleware.HeaderName));
     }
 

@@ -29,24 +29,51 @@ public static class NominationsApi
     {
         var api = app.MapGroup("/api/nominations").WithTags("Nominations").RequireAuthorization(Policies.Member);
 
-        api.MapGet("/calls", ListCallsAsync).WithName("ListNominationCalls");
-        api.MapPost("/calls", CreateCallAsync).WithName("CreateNominationCall").RequireAuthorization(Policies.Admin);
-        api.MapGet("/calls/{callId}", GetCallAsync).WithName("GetNominationCall");
-        api.MapPut("/calls/{callId}", UpdateCallAsync).WithName("UpdateNominationCall").RequireAuthorization(Policies.Admin);
+        api.MapGet("/calls", ListCallsAsync).WithName("ListNominationCalls")
+            .WithSummary("List nomination calls");
+        api.MapPost("/calls", CreateCallAsync).WithName("CreateNominationCall").RequireAuthorization(Policies.Admin)
+            .WithSummary("Open a nomination call");
+        api.MapGet("/calls/{callId}", GetCallAsync).WithName("GetNominationCall")
+            .WithSummary("Get a nomination call");
+        api.MapPut("/calls/{callId}", UpdateCallAsync).WithName("UpdateNominationCall").RequireAuthorization(Policies.Admin)
+            .WithSummary("Update a nomination call")
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
         api.MapPost("/calls/{callId}/review", StartReviewAsync).WithName("StartNominationReview").RequireAuthorization(Policies.Admin)
-            .WithSummary("Closes the call and starts one review orchestration per submitted nomination.");
-        api.MapGet("/calls/{callId}/board", GetBoardAsync).WithName("GetNominationBoard").RequireAuthorization(Policies.Coordinator);
-        api.MapPost("/calls/{callId}/nominations/{nominationId}/decision", DecideAsync).WithName("DecideNomination").RequireAuthorization(Policies.Admin);
+            .WithSummary("Close a call and start its review")
+            .WithDescription("Closes the call and starts one review orchestration per submitted nomination.")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        api.MapGet("/calls/{callId}/board", GetBoardAsync).WithName("GetNominationBoard").RequireAuthorization(Policies.Coordinator)
+            .WithSummary("Get a call's review board");
+        api.MapPost("/calls/{callId}/nominations/{nominationId}/decision", DecideAsync).WithName("DecideNomination").RequireAuthorization(Policies.Admin)
+            .WithSummary("Select or reject a nomination")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
 
-        api.MapGet("/mine", ListMineAsync).WithName("ListMyNominations");
+        api.MapGet("/mine", ListMineAsync).WithName("ListMyNominations")
+            .WithSummary("List my nominations");
         api.MapPost("/calls/{callId}/nominations", CreateNominationAsync).WithName("CreateNomination")
-            .WithSummary("Saves a draft, or submits it with submit=true; 400 call_closed after the call closes.");
-        api.MapGet("/calls/{callId}/nominations/{nominationId}", GetNominationAsync).WithName("GetNomination");
-        api.MapPut("/calls/{callId}/nominations/{nominationId}", UpdateNominationAsync).WithName("UpdateNomination");
+            .WithSummary("Create a nomination")
+            .WithDescription("Saves a draft, or submits it with submit=true; 400 call_closed after the call closes.")
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+        api.MapGet("/calls/{callId}/nominations/{nominationId}", GetNominationAsync).WithName("GetNomination")
+            .WithSummary("Get a nomination");
+        api.MapPut("/calls/{callId}/nominations/{nominationId}", UpdateNominationAsync).WithName("UpdateNomination")
+            .WithSummary("Update a nomination")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
         api.MapPost("/calls/{callId}/nominations/{nominationId}/attachments", UploadAsync).WithName("UploadNominationAttachment")
-            .WithSummary("The body is the file; ?fileName= names it. Type and size are checked before anything is stored.");
-        api.MapGet("/calls/{callId}/nominations/{nominationId}/attachments/{attachmentId}", DownloadAsync).WithName("DownloadNominationAttachment");
-        api.MapDelete("/calls/{callId}/nominations/{nominationId}/attachments/{attachmentId}", DeleteAttachmentAsync).WithName("DeleteNominationAttachment");
+            .WithSummary("Attach a file to a nomination")
+            .WithDescription("The body is the file; ?fileName= names it. Type and size are checked before anything is stored.")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        api.MapGet("/calls/{callId}/nominations/{nominationId}/attachments/{attachmentId}", DownloadAsync).WithName("DownloadNominationAttachment")
+            .WithSummary("Download a nomination's attachment")
+            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream");
+        api.MapDelete("/calls/{callId}/nominations/{nominationId}/attachments/{attachmentId}", DeleteAttachmentAsync).WithName("DeleteNominationAttachment")
+            .WithSummary("Delete a nomination's attachment")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
         return app;
     }
 

@@ -21,10 +21,19 @@ public static class ReviewApi
     public static IEndpointRouteBuilder MapNominationReviewApi(this IEndpointRouteBuilder app)
     {
         var review = app.MapGroup("/api/nominations/review").WithTags("Nomination review (public)").RequireRateLimiting(RateLimitPolicies.PublicPerClient);
-        review.MapGet("/", GetAsync).WithName("GetNominationReview").WithSummary("The review page's data for the token in X-Nomination-Token.");
+        review.MapGet("/", GetAsync).WithName("GetNominationReview").WithSummary("Get a review page")
+            .WithDescription("The review page's data for the token in X-Nomination-Token.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         review.MapPost("/", AnswerAsync).WithName("AnswerNominationReview")
-            .WithSummary("Submits scores, declines or declares a conflict; 409 nom_review_closed once answered or replaced.");
-        review.MapGet("/attachments/{attachmentId}", DownloadAsync).WithName("DownloadNominationAttachmentForReview");
+            .WithSummary("Answer a review request")
+            .WithDescription("Submits scores, declines or declares a conflict; 409 nom_review_closed once answered or replaced.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        review.MapGet("/attachments/{attachmentId}", DownloadAsync).WithName("DownloadNominationAttachmentForReview")
+            .WithSummary("Download a nomination's attachment for review")
+            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         return app;
     }
 

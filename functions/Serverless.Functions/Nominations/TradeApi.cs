@@ -18,13 +18,26 @@ public static class TradeApi
 {
     public static IEndpointRouteBuilder MapTradeApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/nominations/projects", ListProjectsAsync).WithTags("TRADE projects").WithName("ListTradeProjects").RequireAuthorization(Policies.Coordinator);
+        app.MapGet("/api/nominations/projects", ListProjectsAsync).WithTags("TRADE projects").WithName("ListTradeProjects").RequireAuthorization(Policies.Coordinator)
+            .WithSummary("List TRADE projects");
 
         var links = app.MapGroup("/api/nominations").WithTags("TRADE projects (public)").RequireRateLimiting(RateLimitPolicies.PublicPerClient);
-        links.MapGet("/report", GetReportAsync).WithName("GetProgressReportForm");
-        links.MapPost("/report", SubmitReportAsync).WithName("SubmitProgressReport");
-        links.MapGet("/gate", GetGateAsync).WithName("GetStageGate");
-        links.MapPost("/gate", DecideGateAsync).WithName("DecideStageGate");
+        links.MapGet("/report", GetReportAsync).WithName("GetProgressReportForm")
+            .WithSummary("Get a progress report form")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        links.MapPost("/report", SubmitReportAsync).WithName("SubmitProgressReport")
+            .WithSummary("Submit a progress report")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        links.MapGet("/gate", GetGateAsync).WithName("GetStageGate")
+            .WithSummary("Get a stage-gate decision form")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        links.MapPost("/gate", DecideGateAsync).WithName("DecideStageGate")
+            .WithSummary("Decide a stage gate")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         return app;
     }
 

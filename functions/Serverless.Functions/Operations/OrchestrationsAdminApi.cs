@@ -20,14 +20,28 @@ public static class OrchestrationsAdminApi
             .WithTags("Workflow monitor")
             .RequireAuthorization(Policies.Admin);
 
-        api.MapGet("/", QueryAsync).WithName("QueryOrchestrations");
-        api.MapGet("/{instanceId}", GetAsync).WithName("GetOrchestration");
-        api.MapPost("/{instanceId}/events/{eventName}", RaiseEventAsync).WithName("RaiseOrchestrationEvent");
-        api.MapPost("/{instanceId}/terminate", TerminateAsync).WithName("TerminateOrchestration");
-        api.MapPost("/{instanceId}/suspend", SuspendAsync).WithName("SuspendOrchestration");
-        api.MapPost("/{instanceId}/resume", ResumeAsync).WithName("ResumeOrchestration");
-        api.MapDelete("/{instanceId}", PurgeAsync).WithName("PurgeOrchestration");
-        api.MapPost("/purge", PurgeManyAsync).WithName("PurgeOrchestrations");
+        api.MapGet("/", QueryAsync).WithName("QueryOrchestrations")
+            .WithSummary("List workflows");
+        api.MapGet("/{instanceId}", GetAsync).WithName("GetOrchestration")
+            .WithSummary("Get a workflow with its history")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPost("/{instanceId}/events/{eventName}", RaiseEventAsync).WithName("RaiseOrchestrationEvent")
+            .WithSummary("Send an event to a workflow")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPost("/{instanceId}/terminate", TerminateAsync).WithName("TerminateOrchestration")
+            .WithSummary("Terminate a workflow")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPost("/{instanceId}/suspend", SuspendAsync).WithName("SuspendOrchestration")
+            .WithSummary("Suspend a workflow")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPost("/{instanceId}/resume", ResumeAsync).WithName("ResumeOrchestration")
+            .WithSummary("Resume a suspended workflow")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapDelete("/{instanceId}", PurgeAsync).WithName("PurgeOrchestration")
+            .WithSummary("Purge a finished workflow's history")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPost("/purge", PurgeManyAsync).WithName("PurgeOrchestrations")
+            .WithSummary("Purge finished workflows' history");
         return app;
     }
 

@@ -26,11 +26,14 @@ public static class NewsletterApi
     {
         var open = app.MapGroup("/api/public/newsletter").WithTags("Newsletter").RequireRateLimiting(RateLimitPolicies.PublicPerClient);
         open.MapPost("/", SubscribeAsync).WithName("SubscribeToNewsletter")
-            .WithSummary("Asks for a subscription; an address on a registered organisation's official domain gets a confirmation email.");
-        open.MapPost("/confirm", ConfirmAsync).WithName("ConfirmNewsletterSubscription");
+            .WithSummary("Subscribe to the newsletter")
+            .WithDescription("Asks for a subscription; an address on a registered organisation's official domain gets a confirmation email.");
+        open.MapPost("/confirm", ConfirmAsync).WithName("ConfirmNewsletterSubscription")
+            .WithSummary("Confirm a newsletter subscription");
 
         app.MapGet("/api/registry/newsletter/subscriptions", ListAsync).WithTags("Newsletter").WithName("ListNewsletterSubscriptions")
-            .RequireAuthorization(Policies.Coordinator);
+            .RequireAuthorization(Policies.Coordinator)
+            .WithSummary("List newsletter subscriptions");
 
         return app;
     }

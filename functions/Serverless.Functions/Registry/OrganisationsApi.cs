@@ -13,11 +13,19 @@ public static class OrganisationsApi
     {
         var api = app.MapGroup("/api/registry/organisations").WithTags("Registry").RequireAuthorization(Policies.Coordinator);
 
-        api.MapGet("/", ListAsync).WithName("ListOrganisations");
-        api.MapGet("/{id}", GetAsync).WithName("GetOrganisation");
-        api.MapPost("/", CreateAsync).WithName("CreateOrganisation");
-        api.MapPut("/{id}", UpdateAsync).WithName("UpdateOrganisation").WithSummary("Replaces the organisation; send If-Match with its ETag to avoid overwriting someone else's change.");
-        api.MapDelete("/{id}", DeleteAsync).WithName("DeleteOrganisation");
+        api.MapGet("/", ListAsync).WithName("ListOrganisations")
+            .WithSummary("List organisations");
+        api.MapGet("/{id}", GetAsync).WithName("GetOrganisation")
+            .WithSummary("Get an organisation");
+        api.MapPost("/", CreateAsync).WithName("CreateOrganisation")
+            .WithSummary("Register an organisation");
+        api.MapPut("/{id}", UpdateAsync).WithName("UpdateOrganisation").WithSummary("Update an organisation")
+            .WithDescription("Replaces the organisation; send If-Match with its ETag to avoid overwriting someone else's change.")
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        api.MapDelete("/{id}", DeleteAsync).WithName("DeleteOrganisation")
+            .WithSummary("Delete an organisation")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
 
         return app;
     }

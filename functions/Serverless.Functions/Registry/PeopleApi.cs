@@ -16,12 +16,20 @@ public static class PeopleApi
     {
         var api = app.MapGroup("/api/registry").WithTags("Registry").RequireAuthorization(Policies.Coordinator);
 
-        api.MapGet("/people", ListAsync).WithName("ListPeople");
-        api.MapGet("/people.csv", ExportAsync).WithName("ExportPeople").WithSummary("Every person as CSV (UTF-8 with BOM), in the columns the import takes.");
-        api.MapGet("/people/{id}", GetAsync).WithName("GetPerson");
-        api.MapPost("/people", CreateAsync).WithName("CreatePerson");
-        api.MapPut("/people/{id}", UpdateAsync).WithName("UpdatePerson").WithSummary("Replaces the person's details; send If-Match with its ETag.");
-        api.MapDelete("/people/{id}", DeleteAsync).WithName("DeletePerson");
+        api.MapGet("/people", ListAsync).WithName("ListPeople")
+            .WithSummary("List people");
+        api.MapGet("/people.csv", ExportAsync).WithName("ExportPeople").WithSummary("Export people as CSV")
+            .WithDescription("Every person as CSV (UTF-8 with BOM), in the columns the import takes.");
+        api.MapGet("/people/{id}", GetAsync).WithName("GetPerson")
+            .WithSummary("Get a person");
+        api.MapPost("/people", CreateAsync).WithName("CreatePerson")
+            .WithSummary("Register a person");
+        api.MapPut("/people/{id}", UpdateAsync).WithName("UpdatePerson").WithSummary("Update a person")
+            .WithDescription("Replaces the person's details; send If-Match with its ETag.")
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        api.MapDelete("/people/{id}", DeleteAsync).WithName("DeletePerson")
+            .WithSummary("Delete a person")
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
 
         return app;
     }

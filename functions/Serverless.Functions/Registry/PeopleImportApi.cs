@@ -27,11 +27,15 @@ public static class PeopleImportApi
         var api = app.MapGroup("/api/registry/people/import").WithTags("Registry").RequireAuthorization(Policies.Coordinator);
 
         api.MapPost("/preview", PreviewAsync).WithName("PreviewPeopleImport")
-            .WithSummary("Checks a CSV (text/csv body or a multipart file, UTF-8) row by row and keeps it for confirmation; imports nothing.")
+            .WithSummary("Check a CSV file of people before importing it")
+            .WithDescription("Checks a CSV (text/csv body or a multipart file, UTF-8) row by row and keeps it for confirmation; imports nothing.")
             .Accepts<string>("text/csv", "multipart/form-data");
-        api.MapGet("/{importId}", GetAsync).WithName("GetPeopleImport");
+        api.MapGet("/{importId}", GetAsync).WithName("GetPeopleImport")
+            .WithSummary("Get a checked import");
         api.MapPost("/{importId}/confirm", ConfirmAsync).WithName("ConfirmPeopleImport")
-            .WithSummary("Imports every row of a previewed batch that has no errors; 400 if any row has one. Idempotent.");
+            .WithSummary("Import a checked CSV file of people")
+            .WithDescription("Imports every row of a previewed batch that has no errors; 400 if any row has one. Idempotent.")
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
 
         return app;
     }

@@ -148,9 +148,12 @@ public static partial class RegistryValidation
             errors["level"] = ["The level of government is national, regional or local."];
         }
 
-        if (request.Domains?.FirstOrDefault(d => d is null || !DomainPattern().IsMatch(d.Trim().ToLowerInvariant())) is { } badDomain)
+        if (request.Domains?.FindIndex(d => d is null || !DomainPattern().IsMatch(d.Trim().ToLowerInvariant())) is >= 0 and var bad)
         {
-            errors["domains"] = [$"'{badDomain}' is not a domain name (for example kprm.gov.pl)."];
+            // A null item is named by its place in the list, since it has no text to quote.
+            errors["domains"] = [request.Domains[bad] is { } badDomain
+                ? $"'{badDomain}' is not a domain name (for example kprm.gov.pl)."
+                : $"Domain {bad + 1} in the list is empty; give a domain name (for example kprm.gov.pl)."];
         }
         else if (request.Domains is { Count: > 20 })
         {

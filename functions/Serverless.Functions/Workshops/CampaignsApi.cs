@@ -27,10 +27,14 @@ public static class CampaignsApi
         var api = app.MapGroup("/api/workshops/campaigns").WithTags("Workshop campaigns").RequireAuthorization(Policies.Coordinator);
 
         api.MapPost("/", StartAsync).WithName("StartWorkshopCampaign").RequireAuthorization(Policies.Admin)
-            .WithSummary("Starts a WorkshopInvitationOrchestrator for the invitees; 202 with the campaign.");
-        api.MapGet("/", ListAsync).WithName("ListWorkshopCampaigns");
-        api.MapGet("/{campaignId}", GetAsync).WithName("GetWorkshopCampaign").WithSummary("The campaign with live counts (from the invitation records) and the orchestration's custom status.");
-        api.MapGet("/{campaignId}/invitations", ListInvitationsAsync).WithName("ListWorkshopInvitations");
+            .WithSummary("Start an invitation campaign")
+            .WithDescription("Starts a WorkshopInvitationOrchestrator for the invitees; 202 with the campaign.");
+        api.MapGet("/", ListAsync).WithName("ListWorkshopCampaigns")
+            .WithSummary("List invitation campaigns");
+        api.MapGet("/{campaignId}", GetAsync).WithName("GetWorkshopCampaign").WithSummary("Get an invitation campaign with live counts")
+            .WithDescription("The campaign with live counts (from the invitation records) and the orchestration's custom status.");
+        api.MapGet("/{campaignId}/invitations", ListInvitationsAsync).WithName("ListWorkshopInvitations")
+            .WithSummary("List a campaign's invitations");
 
         return app;
     }

@@ -18,17 +18,42 @@ public static class InvitationApi
     public static IEndpointRouteBuilder MapWorkshopInvitationApi(this IEndpointRouteBuilder app)
     {
         var invitation = app.MapGroup("/api/workshops/invitation").WithTags("Workshop invitation (public)").RequireRateLimiting(RateLimitPolicies.PublicPerClient);
-        invitation.MapGet("/", GetAsync).WithName("GetWorkshopInvitation").WithSummary("The invitation page's data, pre-filled, for the token in X-Workshop-Token.");
+        invitation.MapGet("/", GetAsync).WithName("GetWorkshopInvitation").WithSummary("Get an invitation page")
+            .WithDescription("The invitation page's data, pre-filled, for the token in X-Workshop-Token.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         invitation.MapPost("/registration", RegisterAsync).WithName("RegisterForWorkshop")
-            .WithSummary("Registers: a seat, or a waitlist place; 409 session_full, already_registered; 400 registration_closed, invitation_expired or field errors.");
-        invitation.MapPut("/registration", ChangeAsync).WithName("ChangeWorkshopRegistration");
-        invitation.MapPost("/cancel", CancelAsync).WithName("CancelWorkshopRegistration");
-        invitation.MapPost("/accept-offer", AcceptOfferAsync).WithName("AcceptWorkshopOffer");
-        invitation.MapPost("/decline", DeclineAsync).WithName("DeclineWorkshopInvitation");
+            .WithSummary("Register for a workshop from an invitation")
+            .WithDescription("Registers: a seat, or a waitlist place; 409 session_full, already_registered; 400 registration_closed, invitation_expired or field errors.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        invitation.MapPut("/registration", ChangeAsync).WithName("ChangeWorkshopRegistration")
+            .WithSummary("Change a registration's session or answers")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        invitation.MapPost("/cancel", CancelAsync).WithName("CancelWorkshopRegistration")
+            .WithSummary("Cancel a registration")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        invitation.MapPost("/accept-offer", AcceptOfferAsync).WithName("AcceptWorkshopOffer")
+            .WithSummary("Accept a seat offered from the waitlist")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        invitation.MapPost("/decline", DeclineAsync).WithName("DeclineWorkshopInvitation")
+            .WithSummary("Decline a workshop invitation")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
         var survey = app.MapGroup("/api/workshops/survey").WithTags("Workshop survey (public)").RequireRateLimiting(RateLimitPolicies.PublicPerClient);
-        survey.MapGet("/", GetSurveyAsync).WithName("GetWorkshopSurvey");
-        survey.MapPost("/", SubmitSurveyAsync).WithName("SubmitWorkshopSurvey");
+        survey.MapGet("/", GetSurveyAsync).WithName("GetWorkshopSurvey")
+            .WithSummary("Get a feedback survey")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        survey.MapPost("/", SubmitSurveyAsync).WithName("SubmitWorkshopSurvey")
+            .WithSummary("Submit feedback on a workshop")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         return app;
     }
 

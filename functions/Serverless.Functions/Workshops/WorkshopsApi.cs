@@ -28,21 +28,43 @@ public static class WorkshopsApi
     {
         var api = app.MapGroup("/api/workshops").WithTags("Workshops").RequireAuthorization(Policies.Coordinator);
 
-        api.MapGet("/series", ListSeriesAsync).WithName("ListWorkshopSeries");
-        api.MapPost("/series", CreateSeriesAsync).WithName("CreateWorkshopSeries");
-        api.MapGet("/series/{seriesId}", GetSeriesAsync).WithName("GetWorkshopSeries");
-        api.MapPut("/series/{seriesId}", UpdateSeriesAsync).WithName("UpdateWorkshopSeries");
-        api.MapDelete("/series/{seriesId}", DeleteSeriesAsync).WithName("DeleteWorkshopSeries");
-        api.MapPost("/series/{seriesId}/sessions", CreateSessionAsync).WithName("CreateWorkshopSession");
-        api.MapPut("/series/{seriesId}/sessions/{sessionId}", UpdateSessionAsync).WithName("UpdateWorkshopSession");
-        api.MapDelete("/series/{seriesId}/sessions/{sessionId}", DeleteSessionAsync).WithName("DeleteWorkshopSession");
-        api.MapGet("/series/{seriesId}/registrations", ListRegistrationsAsync).WithName("ListWorkshopRegistrations");
+        api.MapGet("/series", ListSeriesAsync).WithName("ListWorkshopSeries")
+            .WithSummary("List workshop series");
+        api.MapPost("/series", CreateSeriesAsync).WithName("CreateWorkshopSeries")
+            .WithSummary("Create a workshop series");
+        api.MapGet("/series/{seriesId}", GetSeriesAsync).WithName("GetWorkshopSeries")
+            .WithSummary("Get a workshop series");
+        api.MapPut("/series/{seriesId}", UpdateSeriesAsync).WithName("UpdateWorkshopSeries")
+            .WithSummary("Update a workshop series")
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        api.MapDelete("/series/{seriesId}", DeleteSeriesAsync).WithName("DeleteWorkshopSeries")
+            .WithSummary("Delete a workshop series")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        api.MapPost("/series/{seriesId}/sessions", CreateSessionAsync).WithName("CreateWorkshopSession")
+            .WithSummary("Add a session to a workshop series");
+        api.MapPut("/series/{seriesId}/sessions/{sessionId}", UpdateSessionAsync).WithName("UpdateWorkshopSession")
+            .WithSummary("Update a workshop session")
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        api.MapDelete("/series/{seriesId}/sessions/{sessionId}", DeleteSessionAsync).WithName("DeleteWorkshopSession")
+            .WithSummary("Delete a workshop session")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        api.MapGet("/series/{seriesId}/registrations", ListRegistrationsAsync).WithName("ListWorkshopRegistrations")
+            .WithSummary("List a workshop series' registrations");
         api.MapGet("/series/{seriesId}/registrations.csv", ExportRegistrationsAsync).WithName("ExportWorkshopRegistrations")
-            .WithSummary("Registrations as CSV (UTF-8 with BOM); answers are plain text, formulas defused.");
-        api.MapPut("/series/{seriesId}/registrations/{personId}/attendance", MarkAttendanceAsync).WithName("MarkWorkshopAttendance");
+            .WithSummary("Export a workshop series' registrations as CSV")
+            .WithDescription("Registrations as CSV (UTF-8 with BOM); answers are plain text, formulas defused.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv");
+        api.MapPut("/series/{seriesId}/registrations/{personId}/attendance", MarkAttendanceAsync).WithName("MarkWorkshopAttendance")
+            .WithSummary("Mark whether a person attended")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
         api.MapPost("/series/{seriesId}/sessions/{sessionId}/survey", SendSurveyAsync).WithName("SendWorkshopSurvey")
-            .WithSummary("Emails the feedback survey to everyone marked as attended (once per person).");
-        api.MapGet("/series/{seriesId}/feedback", GetFeedbackAsync).WithName("GetWorkshopFeedback");
+            .WithSummary("Send the feedback survey to a session's attendees")
+            .WithDescription("Emails the feedback survey to everyone marked as attended (once per person).");
+        api.MapGet("/series/{seriesId}/feedback", GetFeedbackAsync).WithName("GetWorkshopFeedback")
+            .WithSummary("Get a workshop series' feedback results");
 
         return app;
     }

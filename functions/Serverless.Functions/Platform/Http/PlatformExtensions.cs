@@ -11,17 +11,17 @@ public static class PlatformExtensions
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
             context.ProblemDetails.Extensions.TryAdd("traceId", context.HttpContext.TraceIdentifier));
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
-        builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        builder.Services.AddOpenApi(options => options.AddApiDocument().AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Innovation Network API";
-            document.Info.Description = "The platform's HTTP API: network, workshops, nominations, cohorts, library, requests, and operations.";
+            document.Info.Description = "The platform's HTTP API: sign-in and roles, the network registry, workshops, nominations, cohorts, audit and operations.";
             return Task.CompletedTask;
         }));
         // A burst of new connections (a campaign's invitees all opening their links at once) must
         // not overflow the listen queue: the default of 512 drops the rest, whose clients retry a
         // second later. The kernel caps it at net.core.somaxconn.
         builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions>(o => o.Backlog = 4096);
-        builder.Services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
+        builder.Services.Configure<ForwardedHeadersOptions>(o => ConfigureForwardedHeaders(o, builder.Configuration));
 
         // One JSON object per log line in Azure (Application Insights and log queries read fields);
         // one readable line locally.
@@ -42,9 +42,48 @@ public static class PlatformExtensions
         return builder;
     }
 
+    /// <summary>
+    /// X-Forwarded-For and -Proto are believed only from the proxies named in ForwardedHeaders:KnownProxies
+    /// (addresses) and ForwardedHeaders:KnownNetworks (CIDR ranges), none by default: otherwise any caller,
+    /// loopback included, could claim a fresh address and with it a fresh rate-limit allowance. Under the
+    /// Functions host (FUNCTIONS_CUSTOMHANDLER_PORT) the host on loopback is the proxy that forwards every request.
+    /// </summary>
+    internal static void ConfigureForwardedHeaders(ForwardedHeadersOptions options, IConfiguration configuration)
+    {
+        options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+        options.KnownProxies.Clear();
+        options.KnownIPNetworks.Clear();
+#pragma warning disable ASPDEPR005 // The obsolete list still holds 127.0.0.0/8 by default and is still consulted.
+        options.KnownNetworks.Clear();
+#pragma warning restore ASPDEPR005
+        foreach (var proxy in configuration.GetSection("ForwardedHeaders:KnownProxies").Get<string[]>() ?? [])
+        {
+            options.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+        }
+
+        foreach (var network in configuration.GetSection("ForwardedHeaders:KnownNetworks").Get<string[]>() ?? [])
+        {
+            options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+        }
+
+        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT")))
+        {
+            options.KnownProxies.Add(System.Net.IPAddress.Loopback);
+            options.KnownProxies.Add(System.Net.IPAddress.IPv6Loopback);
+        }
+    }
+
     public static WebApplication UsePlatform(this WebApplication app)
     {
-        app.UseForwardedHeaders();
+        app.UseSecurityHeaders();
+
+        // With no proxy named the middleware would believe every caller, so it is left out.
+        var forwarded = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ForwardedHeadersOptions>>().Value;
+        if (forwarded.KnownProxies.Count > 0 || forwarded.KnownIPNetworks.Count > 0)
+        {
+            app.UseForwardedHeaders();
+        }
+
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapOpenApi();

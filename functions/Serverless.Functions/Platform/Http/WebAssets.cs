@@ -18,14 +18,37 @@ public static class WebAssets
         }
 
         var files = new PhysicalFileProvider(root);
+        if (!app.Environment.IsDevelopment())
+        {
+            // Source maps show the portal's source; only a developer's machine serves them.
+            app.Use((context, next) =>
+            {
+                if (context.Request.Path.Value?.EndsWith(".map", StringComparison.OrdinalIgnoreCase) == true)
+                {
+                    context.Response.StatusCode = StatusCodes.Status404NotFound;
+                    return Task.CompletedTask;
+                }
+
+                return next(context);
+            });
+        }
+
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
-        app.MapFallback(async context =>
+
+        // Client routes get index.html. Not a fallback endpoint: that would also match /api paths,
+        // and routing would pick it over its own 405 and 415 answers (a JSON post to a CSV route
+        // got the portal). A request no endpoint matched reaches this; /api and /openapi paths go
+        // on to the status-code pages, which answer ProblemDetails.
+        app.Use(async (context, next) =>
         {
-            // Unknown API paths are 404 problems, not the portal.
-            if (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/openapi"))
+            var path = context.Request.Path;
+            if (context.GetEndpoint() is not null
+                || !(HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
+                || path.StartsWithSegments("/api") || path.StartsWithSegments("/openapi")
+                || Path.HasExtension(path.Value))
             {
-                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                await next(context);
                 return;
             }
 

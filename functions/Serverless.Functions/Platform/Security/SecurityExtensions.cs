@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Antiforgery;
+using Serverless.Functions.Platform.Http;
 
 namespace Serverless.Functions.Platform.Security;
 
@@ -17,7 +18,9 @@ public static class SecurityExtensions
         builder.Services.AddSingleton<ActionTokens>();
         builder.Services.Configure<SessionOptions>(builder.Configuration.GetSection(SessionOptions.SectionName));
         builder.Services.AddSingleton<SessionStore>();
+        builder.Services.Configure<RequestBodyLimitOptions>(builder.Configuration.GetSection(RequestBodyLimitOptions.SectionName));
         builder.Services.AddRateLimiter(RateLimitPolicies.Configure);
+        builder.AddDataProtectionKeys();
         builder.Services.AddAntiforgery(o =>
         {
             o.HeaderName = AntiforgeryValidationMiddleware.HeaderName;
@@ -25,7 +28,8 @@ public static class SecurityExtensions
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Strict;
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-            o.SuppressXFrameOptionsHeader = false;
+            // Every response says X-Frame-Options: DENY and frame-ancestors 'none' (SecurityHeaders).
+            o.SuppressXFrameOptionsHeader = true;
         });
         return builder;
     }
@@ -33,10 +37,12 @@ public static class SecurityExtensions
     /// <summary>Goes after UsePlatform and before every API map.</summary>
     public static WebApplication UseSecurity(this WebApplication app)
     {
+        app.LogDataProtectionKeys();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
         app.UseMiddleware<AntiforgeryValidationMiddleware>();
+        app.UseMiddleware<RequestBodyRulesMiddleware>();
         return app;
     }
 
