@@ -1,5 +1,4 @@
 using Azure.Data.Tables;
-using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Serverless.Functions.Audit;
 using Serverless.Functions.Platform.Localization;

@@ -1,7 +1,7 @@
-using Serverless.Functions.Platform.Durable;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Serverless.Functions.Audit;
+using Serverless.Functions.Platform.Durable;
 using Serverless.Functions.Platform.Email;
 using Serverless.Functions.Registry;
 using Serverless.Functions.Workshops;

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Options;
-using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Options;
 using Serverless.Functions.Platform.Durable;
 using Serverless.Functions.Platform.Functions;
 

@@ -1,10 +1,9 @@
 using Azure.Data.Tables;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
-using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
-using Serverless.Functions.Platform.Durable;
+using Microsoft.Extensions.Options;
 using Serverless.Functions.Audit;
+using Serverless.Functions.Platform.Durable;
 using Serverless.Functions.Platform.Security;
 using Serverless.Functions.Platform.Storage;
 using Serverless.Functions.Registry;

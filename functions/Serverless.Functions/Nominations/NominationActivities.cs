@@ -1,6 +1,5 @@
-using Microsoft.Extensions.Options;
 using Microsoft.DurableTask;
-using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Options;
 using Serverless.Functions.Audit;
 using Serverless.Functions.Platform.Email;
 using Serverless.Functions.Platform.Storage;

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.DurableTask;
-using Microsoft.DurableTask.Client;
 
 namespace Serverless.Functions.Nominations;
 

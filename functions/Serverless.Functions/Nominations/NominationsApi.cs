@@ -1,12 +1,11 @@
 using System.Security.Claims;
 using Azure.Storage.Blobs.Models;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
-using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
-using Serverless.Functions.Platform.Durable;
+using Microsoft.Extensions.Options;
 using Serverless.Functions.Audit;
 using Serverless.Functions.Identity;
+using Serverless.Functions.Platform.Durable;
 using Serverless.Functions.Platform.Email;
 using Serverless.Functions.Platform.Security;
 using Serverless.Functions.Platform.Storage;

@@ -1,6 +1,4 @@
 using Serverless.Functions.Platform.Durable;
-using Microsoft.DurableTask;
-using Microsoft.DurableTask.Client;
 
 namespace Serverless.Functions.Nominations;
 

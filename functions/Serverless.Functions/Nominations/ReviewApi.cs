@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Serverless.Functions.Audit;
 using Serverless.Functions.Platform.Security;

@@ -1,8 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
-using Serverless.Functions.Platform.Durable;
 using Serverless.Functions.Audit;
+using Serverless.Functions.Platform.Durable;
 using Serverless.Functions.Platform.Security;
 using Serverless.Functions.Registry;
 using Serverless.Functions.Workshops;

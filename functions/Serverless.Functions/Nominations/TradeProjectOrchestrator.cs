@@ -1,5 +1,4 @@
 using Microsoft.DurableTask;
-using Microsoft.DurableTask.Client;
 
 namespace Serverless.Functions.Nominations;
 

@@ -1,11 +1,10 @@
 using System.Collections.Concurrent;
 using Azure.Data.Tables;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
-using Microsoft.DurableTask;
-using Microsoft.DurableTask.Client;
-using Serverless.Functions.Platform.Durable;
 using Serverless.Functions.Audit;
+using Serverless.Functions.Platform.Durable;
 using Serverless.Functions.Platform.Email;
 using Serverless.Functions.Platform.Localization;
 using Serverless.Functions.Platform.Security;

@@ -1,7 +1,6 @@
 using Azure.Data.Tables;
-using Microsoft.Extensions.Options;
-using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Options;
 using Serverless.Functions.Audit;
 using Serverless.Functions.DemoData;
 using Serverless.Functions.Platform.Storage;

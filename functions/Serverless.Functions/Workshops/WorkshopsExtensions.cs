@@ -1,6 +1,4 @@
 using Serverless.Functions.Platform.Durable;
-using Microsoft.DurableTask;
-using Microsoft.DurableTask.Client;
 using Serverless.Functions.Platform.Email;
 using Serverless.Functions.Platform.Functions;
 using Serverless.Functions.Registry;

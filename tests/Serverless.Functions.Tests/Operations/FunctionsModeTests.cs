@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Azure.Storage.Queues;
-using Microsoft.Extensions.DependencyInjection;
 using Serverless.Functions.Tests.Identity;
 using Serverless.Testing;
 

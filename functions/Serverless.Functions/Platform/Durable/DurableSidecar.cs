@@ -21,6 +21,7 @@ namespace Serverless.Functions.Platform.Durable;
 public sealed class DurableSidecar : IHostedService, IAsyncDisposable
 {
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan FirstAttemptWait = TimeSpan.FromSeconds(10);
 
     private readonly DurableOptions _options;
     private readonly StorageOptions _storage;
@@ -28,6 +29,7 @@ public sealed class DurableSidecar : IHostedService, IAsyncDisposable
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly TaskCompletionSource _firstAttempt = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private WebApplication? _host;
     private AzureStorageOrchestrationService? _service;
     private Task? _retrying;
@@ -71,13 +73,11 @@ public sealed class DurableSidecar : IHostedService, IAsyncDisposable
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        // The first attempt is awaited, so the worker finds the sidecar when it connects; later ones run in the background.
-        if (await TryStartAsync(logFailure: true, cancellationToken))
-        {
-            return;
-        }
-
-        _retrying = Task.Run(() => RetryAsync(_stopping.Token), CancellationToken.None);
+        // The first attempt is waited for (briefly), so the worker usually finds the sidecar when it
+        // connects; an attempt that hangs on unreachable storage goes on in the background and the
+        // app starts meanwhile (the health endpoint says why orchestrations are not running).
+        _retrying = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
+        await Task.WhenAny(_firstAttempt.Task, Task.Delay(FirstAttemptWait, cancellationToken));
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -110,8 +110,15 @@ public sealed class DurableSidecar : IHostedService, IAsyncDisposable
         }
     }
 
-    private async Task RetryAsync(CancellationToken stopping)
+    private async Task RunAsync(CancellationToken stopping)
     {
+        var started = await TryStartAsync(logFailure: true, stopping);
+        _firstAttempt.TrySetResult();
+        if (started)
+        {
+            return;
+        }
+
         var delay = TimeSpan.FromSeconds(1);
         while (!stopping.IsCancellationRequested)
         {
