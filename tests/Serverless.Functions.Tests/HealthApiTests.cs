@@ -20,7 +20,7 @@ public sealed class HealthApiTests(StackFixture stack)
         Assert.Equal("Healthy", body.RootElement.GetProperty("status").GetString());
         var checks = body.RootElement.GetProperty("checks").EnumerateArray()
             .ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("status").GetString());
-        Assert.Equal(["blobs", "queues", "tables"], checks.Keys.Order());
+        Assert.Equal(["blobs", "orchestrations", "queues", "tables"], checks.Keys.Order());
         Assert.All(checks.Values, status => Assert.Equal("Healthy", status));
     }
 
@@ -39,7 +39,7 @@ public sealed class HealthApiTests(StackFixture stack)
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal(503, body.RootElement.GetProperty("status").GetInt32());
-        Assert.Equal("Storage is unreachable: tables, queues, blobs", body.RootElement.GetProperty("title").GetString());
+        Assert.Equal("Storage is unreachable: tables, queues, blobs, orchestrations", body.RootElement.GetProperty("title").GetString());
         Assert.Contains("Connection refused", body.RootElement.GetProperty("detail").GetString(), StringComparison.OrdinalIgnoreCase);
     }
 

@@ -1,5 +1,5 @@
 using Azure.Data.Tables;
-using Serverless.Durable;
+using Microsoft.DurableTask.Client;
 using Serverless.Functions.Audit;
 using Serverless.Functions.Platform.Localization;
 using Serverless.Functions.Platform.Security;
@@ -14,7 +14,7 @@ namespace Serverless.Functions.Cohorts;
 /// one transaction conditional on both ETags, so the capacity and the organisation quotas hold
 /// however many coordinators click at once.
 /// </summary>
-public sealed class CandidatePipeline(CohortStore store, PeopleStore people, IAuditLog audit, DurableTaskClient durable, TimeProvider time, ILogger<CandidatePipeline> logger)
+public sealed class CandidatePipeline(CohortStore store, PeopleStore people, IAuditLog audit, DurableTaskClient durable, TimeProvider time)
 {
     public const string RecordType = "cohort-candidate";
 
@@ -215,18 +215,12 @@ public sealed class CandidatePipeline(CohortStore store, PeopleStore people, IAu
         }
     }
 
-    /// <summary>Tells the participant's onboarding orchestration that it is over (onboarded or withdrawn); a missing instance is fine, the records are the truth.</summary>
-    public async Task NotifyParticipantAsync(string cohortId, string personId, string outcome, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await durable.RaiseEventAsync(ParticipantOnboardingOrchestrator.InstanceIdFor(cohortId, personId), ParticipantOnboardingOrchestrator.DoneEvent, outcome, cancellationToken);
-        }
-        catch (Exception ex) when (ex is OrchestrationNotFoundException or DurableValidationException)
-        {
-            logger.LogInformation("No onboarding instance for {Cohort}/{Person} to tell about {Outcome}", cohortId, personId, outcome);
-        }
-    }
+    /// <summary>
+    /// Tells the participant's onboarding orchestration that it is over (onboarded or withdrawn). The
+    /// provider drops an event for an instance that does not exist; the records are the truth.
+    /// </summary>
+    public Task NotifyParticipantAsync(string cohortId, string personId, string outcome, CancellationToken cancellationToken) =>
+        durable.RaiseEventAsync(ParticipantOnboardingOrchestrator.InstanceIdFor(cohortId, personId), ParticipantOnboardingOrchestrator.DoneEvent, outcome, cancellationToken);
 
     public static object ToAudit(CandidateEntity c) => new { c.PersonId, c.Name, c.Email, c.OrganisationId, c.Status, c.Round };
 

@@ -1,5 +1,7 @@
-using Serverless.Durable;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Serverless.Functions.Audit;
+using Serverless.Functions.Platform.Durable;
 using Serverless.Functions.Platform.Email;
 using Serverless.Functions.Registry;
 using Serverless.Functions.Workshops;
@@ -16,6 +18,26 @@ public sealed class ListRoundParticipants(CohortStore store) : TaskActivity<List
 
     public override async Task<List<string>> RunAsync(TaskActivityContext context, Input input) =>
         [.. (await store.ListCandidatesAsync(input.CohortId, CancellationToken.None)).Where(c => c.Round == input.Round).Select(c => c.PersonId).Order(StringComparer.Ordinal)];
+}
+
+/// <summary>Starts each participant's onboarding orchestration (an existing one is left as it is); returns how many were asked for.</summary>
+public sealed class StartParticipantOnboardings(DurableTaskClient durable) : TaskActivity<StartParticipantOnboardings.Input, int>
+{
+    public sealed record Input(CohortOnboardingOrchestrator.Input Round, IReadOnlyList<string> PersonIds);
+
+    public override async Task<int> RunAsync(TaskActivityContext context, Input input)
+    {
+        foreach (var personId in input.PersonIds)
+        {
+            await durable.StartOnceAsync(
+                nameof(ParticipantOnboardingOrchestrator),
+                new ParticipantOnboardingOrchestrator.Input(input.Round.CohortId, personId, input.Round.DeadlineUtc, input.Round.RemindAtUtc),
+                ParticipantOnboardingOrchestrator.InstanceIdFor(input.Round.CohortId, personId),
+                CancellationToken.None);
+        }
+
+        return input.PersonIds.Count;
+    }
 }
 
 /// <summary>A round's counts from the records (the same source the portal shows).</summary>

@@ -1,15 +1,18 @@
 using System.Security.Cryptography;
 using System.Text;
-using Serverless.Durable;
+using Microsoft.DurableTask;
 
 namespace Serverless.Functions.Cohorts;
 
 /// <summary>
 /// One onboarding round of a cohort: the participants taken in by that start (their records
-/// carry the round number) each get a <see cref="ParticipantOnboardingOrchestrator"/>. While they
-/// run, the round refreshes its custom status from the records (often at first, then less
-/// often); when all are done the coordinator gets a summary. A later start with late
-/// participants is a new round, so nobody is taken in twice.
+/// carry the round number) each get a <see cref="ParticipantOnboardingOrchestrator"/>, started by
+/// an activity under an id from cohort and person (not as sub-orchestrations: the round does not
+/// need their histories, and the records say how each one ended). The round then refreshes its
+/// custom status from the records, often at first and then less often, until every participant
+/// has an outcome (onboarded, escalated, withdrawn or unreachable) or an hour after the deadline
+/// has passed; then the coordinator gets a summary. A later start with late participants is a
+/// new round, so nobody is taken in twice.
 /// </summary>
 public sealed class CohortOnboardingOrchestrator : TaskOrchestrator<CohortOnboardingOrchestrator.Input, RoundProgress>
 {
@@ -22,53 +25,43 @@ public sealed class CohortOnboardingOrchestrator : TaskOrchestrator<CohortOnboar
 
     private static readonly TimeSpan MaxRefresh = TimeSpan.FromHours(1);
 
+    /// <summary>How long after the deadline the round waits for participants whose steps failed to be counted.</summary>
+    private static readonly TimeSpan GraceAfterDeadline = TimeSpan.FromHours(1);
+
     public override async Task<RoundProgress> RunAsync(TaskOrchestrationContext context, Input input)
     {
-        var personIds = await context.CallActivityAsync<List<string>>(nameof(ListRoundParticipants), new ListRoundParticipants.Input(input.CohortId, input.Round), Retry);
-        context.SetCustomStatus(new RoundProgress(input.Round, personIds.Count, 0, 0, 0, 0));
-
-        var children = personIds.Select(personId => OnboardAsync(context, input, personId)).ToList();
-        var all = Task.WhenAll(children);
-        var delay = input.FirstRefresh ?? TimeSpan.FromSeconds(2);
-        while (!all.IsCompleted)
+        var round = new ListRoundParticipants.Input(input.CohortId, input.Round);
+        var personIds = await context.CallActivityAsync<List<string>>(nameof(ListRoundParticipants), round, Retry);
+        var progress = new RoundProgress(input.Round, personIds.Count, 0, 0, 0, 0);
+        context.SetCustomStatus(progress);
+        if (personIds.Count > 0)
         {
-            using var timerCts = new CancellationTokenSource();
-            var timer = context.CreateTimer(context.CurrentUtcDateTime.Add(delay), timerCts.Token);
-            if (await Task.WhenAny(all, timer) == all)
+            await context.CallActivityAsync<int>(nameof(StartParticipantOnboardings), new StartParticipantOnboardings.Input(input, personIds), Retry);
+        }
+
+        var delay = input.FirstRefresh ?? TimeSpan.FromSeconds(2);
+        var giveUpAt = input.DeadlineUtc + GraceAfterDeadline;
+        while (progress.Finished < progress.Total && context.CurrentUtcDateTime < giveUpAt)
+        {
+            // Never sleep past the deadline: the escalations land right after it, and the summary should follow them.
+            var next = context.CurrentUtcDateTime.Add(delay);
+            if (context.CurrentUtcDateTime < input.DeadlineUtc && next > input.DeadlineUtc)
             {
-                timerCts.Cancel();
-                break;
+                next = input.DeadlineUtc.AddSeconds(2);
             }
 
-            context.SetCustomStatus(await context.CallActivityAsync<RoundProgress>(nameof(CountRoundProgress), new ListRoundParticipants.Input(input.CohortId, input.Round), Retry));
+            await context.CreateTimer(next, CancellationToken.None);
+            progress = await context.CallActivityAsync<RoundProgress>(nameof(CountRoundProgress), round, Retry);
+            context.SetCustomStatus(progress);
             delay = TimeSpan.FromTicks(Math.Min((long)(delay.Ticks * 1.5), MaxRefresh.Ticks));
         }
 
-        var outcomes = await all;
-        var final = RoundProgress.From(input.Round, outcomes);
-        context.SetCustomStatus(final);
-        if (final.Total > 0)
+        if (progress.Total > 0)
         {
-            await context.CallActivityAsync(nameof(SendCoordinatorSummary), new SendCoordinatorSummary.Input(input.CohortId, input.Round, final), Retry);
+            await context.CallActivityAsync(nameof(SendCoordinatorSummary), new SendCoordinatorSummary.Input(input.CohortId, input.Round, progress), Retry);
         }
 
-        return final;
-    }
-
-    private static async Task<string> OnboardAsync(TaskOrchestrationContext context, Input input, string personId)
-    {
-        try
-        {
-            return await context.CallSubOrchestratorAsync<string>(
-                nameof(ParticipantOnboardingOrchestrator),
-                new ParticipantOnboardingOrchestrator.Input(input.CohortId, personId, input.DeadlineUtc, input.RemindAtUtc),
-                new SubOrchestrationOptions(ParticipantOnboardingOrchestrator.InstanceIdFor(input.CohortId, personId)));
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // A participant whose steps failed after every retry is reported as unreachable, not as a failed round.
-            return ParticipantOutcome.Unreachable;
-        }
+        return progress;
     }
 }
 
@@ -143,11 +136,7 @@ public static class ParticipantOutcome
 /// <summary>A round's counts (custom status and output).</summary>
 public sealed record RoundProgress(int Round, int Total, int Onboarded, int Escalated, int Withdrawn, int Unreachable)
 {
-    public static RoundProgress From(int round, IReadOnlyCollection<string> outcomes) => new(
-        round,
-        outcomes.Count,
-        outcomes.Count(o => o == ParticipantOutcome.Onboarded),
-        outcomes.Count(o => o == ParticipantOutcome.Escalated),
-        outcomes.Count(o => o == ParticipantOutcome.Withdrawn),
-        outcomes.Count(o => o == ParticipantOutcome.Unreachable));
+    /// <summary>Participants with an outcome.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int Finished => Onboarded + Escalated + Withdrawn + Unreachable;
 }

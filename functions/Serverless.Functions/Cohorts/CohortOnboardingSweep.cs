@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
-using Serverless.Durable;
+using Serverless.Functions.Platform.Durable;
 using Serverless.Functions.Platform.Functions;
 
 namespace Serverless.Functions.Cohorts;
@@ -44,11 +45,11 @@ public sealed class CohortOnboardingSweep(CohortStore store, DurableTaskClient d
                 continue;
             }
 
-            if (await durable.GetInstanceAsync(instanceId, cancellationToken: cancellationToken) is null)
+            if (await durable.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken) is null)
             {
                 var hours = options.Value.DefaultReminderHoursBefore;
                 var input = new CohortOnboardingOrchestrator.Input(cohort.Id, round, deadline.UtcDateTime, hours > 0 ? deadline.UtcDateTime.AddHours(-hours) : null, options.Value.FirstRefresh);
-                await durable.ScheduleNewOrchestrationInstanceAsync(nameof(CohortOnboardingOrchestrator), input, new StartOrchestrationOptions(instanceId), cancellationToken);
+                await durable.StartOnceAsync(nameof(CohortOnboardingOrchestrator), input, instanceId, cancellationToken);
                 started++;
             }
 

@@ -1,4 +1,4 @@
-using Serverless.Durable;
+using Serverless.Functions.Platform.Durable;
 using Serverless.Functions.Platform.Functions;
 
 namespace Serverless.Functions.Cohorts;
@@ -19,11 +19,12 @@ public static class CohortsExtensions
         builder.Services.AddHostedService<CohortDemoData>();
         builder.Services.AddSingleton<IMaintenanceSweep, CohortOnboardingSweep>();
         builder.Services.AddHostedService<MaintenanceSweepService>();
-        builder.Services.AddDurableTask(registry => registry
+        builder.Services.AddOrchestrations(registry => registry
             .AddOrchestrator<CohortOnboardingOrchestrator>()
             .AddOrchestrator<ParticipantOnboardingOrchestrator>()
             .AddActivity<ListRoundParticipants>()
             .AddActivity<CountRoundProgress>()
+            .AddActivity<StartParticipantOnboardings>()
             .AddActivity<SendCohortWelcome>()
             .AddActivity<SendOnboardingReminder>()
             .AddActivity<EscalateOnboarding>()

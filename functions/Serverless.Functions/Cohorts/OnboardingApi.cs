@@ -1,8 +1,9 @@
 using Azure.Data.Tables;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
-using Serverless.Durable;
 using Serverless.Functions.Audit;
+using Serverless.Functions.Platform.Durable;
 using Serverless.Functions.Platform.Security;
 using Serverless.Functions.Platform.Storage;
 using Serverless.Functions.Registry;
@@ -108,7 +109,7 @@ public static class OnboardingApi
         for (var r = 1; r <= fresh.OnboardingRounds; r++)
         {
             var input = new CohortOnboardingOrchestrator.Input(cohortId, r, (fresh.OnboardingDeadline ?? deadline!.Value).UtcDateTime, r == round ? remindAt : RemindAt(fresh.OnboardingDeadline, reminderHours), options.Value.FirstRefresh);
-            instanceIds.Add(await durable.ScheduleNewOrchestrationInstanceAsync(nameof(CohortOnboardingOrchestrator), input, new StartOrchestrationOptions(CohortOnboardingOrchestrator.InstanceIdFor(cohortId, r)), cancellationToken));
+            instanceIds.Add(await durable.StartOnceAsync(nameof(CohortOnboardingOrchestrator), input, CohortOnboardingOrchestrator.InstanceIdFor(cohortId, r), cancellationToken));
         }
 
         var participants = (await store.ListCandidatesAsync(cohortId, cancellationToken)).Count(c => c.Status is CandidateStatus.Onboarding or CandidateStatus.Onboarded);
@@ -129,7 +130,7 @@ public static class OnboardingApi
         for (var r = 1; r <= cohort.OnboardingRounds; r++)
         {
             var id = CohortOnboardingOrchestrator.InstanceIdFor(cohortId, r);
-            var instance = await durable.GetInstanceAsync(id, cancellationToken: cancellationToken);
+            var instance = await durable.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken);
             rounds.Add(new OnboardingRound(r, id, instance?.RuntimeStatus.ToString() ?? "Pending"));
         }
 

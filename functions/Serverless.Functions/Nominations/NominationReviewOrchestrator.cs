@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Serverless.Durable;
+using Microsoft.DurableTask;
 
 namespace Serverless.Functions.Nominations;
 

@@ -1,10 +1,11 @@
 using System.Security.Claims;
 using Azure.Storage.Blobs.Models;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
-using Serverless.Durable;
 using Serverless.Functions.Audit;
 using Serverless.Functions.Identity;
+using Serverless.Functions.Platform.Durable;
 using Serverless.Functions.Platform.Email;
 using Serverless.Functions.Platform.Security;
 using Serverless.Functions.Platform.Storage;
@@ -196,10 +197,10 @@ public static class NominationsApi
         var remindAt = call.ReviewDeadline - options.Value.ReminderBeforeDeadline;
         foreach (var nomination in (await store.ListNominationsAsync(callId, cancellationToken)).Where(n => n.Status != NominationStatus.Draft))
         {
-            await durable.ScheduleNewOrchestrationInstanceAsync(
+            await durable.StartOnceAsync(
                 nameof(NominationReviewOrchestrator),
                 new NominationReviewOrchestrator.Input(callId, nomination.Id, call.ReviewDeadline.UtcDateTime, remindAt > now ? remindAt.UtcDateTime : null),
-                new StartOrchestrationOptions(NominationReviewOrchestrator.InstanceIdFor(callId, nomination.Id)),
+                NominationReviewOrchestrator.InstanceIdFor(callId, nomination.Id),
                 cancellationToken);
         }
 

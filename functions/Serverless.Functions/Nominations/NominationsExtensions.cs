@@ -1,4 +1,4 @@
-using Serverless.Durable;
+using Serverless.Functions.Platform.Durable;
 
 namespace Serverless.Functions.Nominations;
 
@@ -18,7 +18,7 @@ public static class NominationsExtensions
         builder.Services.AddSingleton<ReviewMailer>();
         builder.Services.AddSingleton<TradeTracker>();
         builder.Services.AddHostedService<NominationDemoData>();
-        builder.Services.AddDurableTask(registry => registry
+        builder.Services.AddOrchestrations(registry => registry
             .AddOrchestrator<NominationReviewOrchestrator>()
             .AddActivity<AssignNominationReviewers>()
             .AddActivity<SendNominationReviewReminders>()

@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Serverless.Durable;
+using Microsoft.DurableTask.Client;
 using Serverless.Functions.Audit;
 using Serverless.Functions.Platform.Security;
 using Serverless.Functions.Platform.Storage;
@@ -119,14 +119,8 @@ public static class ReviewApi
         await audit.RecordAsync(
             new AuditRecord("nomination-assignment", $"{call.Id}/{nomination.Id}/{assignment.ReviewerId}", assignment.Status, before, new { assignment.Status, scores = assignment.ScoreMap, assignment.Comment, assignment.ConflictReason }) { Actor = "person:" + assignment.ReviewerId },
             cancellationToken);
-        try
-        {
-            await durable.RaiseEventAsync(NominationReviewOrchestrator.InstanceIdFor(call.Id, nomination.Id), NominationReviewOrchestrator.AnsweredEvent, assignment.Status, cancellationToken);
-        }
-        catch (OrchestrationNotFoundException)
-        {
-            // Assignments written without a running review (demo data): nothing to wake.
-        }
+        // Assignments written without a running review (demo data) wake nothing: the provider drops the event.
+        await durable.RaiseEventAsync(NominationReviewOrchestrator.InstanceIdFor(call.Id, nomination.Id), NominationReviewOrchestrator.AnsweredEvent, assignment.Status, cancellationToken);
 
         var reviewer = await people.GetAsync(assignment.ReviewerId, cancellationToken);
         return TypedResults.Ok(Page(call, nomination, assignment, reviewer?.PreferredLanguage ?? "en"));

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Serverless.Durable;
+using Microsoft.DurableTask.Client;
 using Serverless.Functions.Audit;
+using Serverless.Functions.Platform.Durable;
 using Serverless.Functions.Platform.Security;
 using Serverless.Functions.Registry;
 using Serverless.Functions.Workshops;
@@ -59,10 +60,10 @@ public static class TradeApi
                 UpdatedAt = now,
             },
             ct);
-        await durable.ScheduleNewOrchestrationInstanceAsync(
+        await durable.StartOnceAsync(
             nameof(TradeProjectOrchestrator),
             new TradeProjectOrchestrator.Input(nomination.Id, options.ProgressReportInterval, options.ProgressReminderBefore),
-            new StartOrchestrationOptions(TradeProjectOrchestrator.InstanceIdFor(nomination.Id)),
+            TradeProjectOrchestrator.InstanceIdFor(nomination.Id),
             ct);
     }
 
@@ -241,17 +242,9 @@ public static class TradeApi
         return TypedResults.Ok(await GatePageAsync((await tracker.GetAsync(project.Id, cancellationToken))!, stage, store, people, cancellationToken));
     }
 
-    private static async Task WakeAsync(DurableTaskClient durable, string projectId, string eventName, object payload, CancellationToken ct)
-    {
-        try
-        {
-            await durable.RaiseEventAsync(TradeProjectOrchestrator.InstanceIdFor(projectId), eventName, payload, ct);
-        }
-        catch (OrchestrationNotFoundException)
-        {
-            // A project written without its tracking running (demo data): the record is what counts.
-        }
-    }
+    /// <summary>A project written without its tracking running (demo data) wakes nothing: the provider drops the event, and the record is what counts.</summary>
+    private static Task WakeAsync(DurableTaskClient durable, string projectId, string eventName, object payload, CancellationToken ct) =>
+        durable.RaiseEventAsync(TradeProjectOrchestrator.InstanceIdFor(projectId), eventName, payload, ct);
 
     private static bool CloseGate(ProjectEntity project, int stage)
     {

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Serverless.Durable;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Options;
+using Serverless.Functions.Platform.Durable;
 using Serverless.Functions.Platform.Security;
 
 namespace Serverless.Functions.Operations;
@@ -60,6 +62,9 @@ public static class OrchestrationsAdminApi
         JsonElement? Output,
         IReadOnlyList<OrchestrationHistoryEvent> History);
 
+    /// <summary>One step of an instance's history, as the workflow monitor shows it.</summary>
+    public sealed record OrchestrationHistoryEvent(string EventType, DateTimeOffset Timestamp, int? TaskId, string? Name, JsonElement? Data, string? FailureDetails);
+
     public sealed record ReasonRequest(string? Reason);
 
     public sealed record PurgeRequest(string[]? Statuses, DateTimeOffset? CreatedFrom, DateTimeOffset? CreatedTo);
@@ -93,20 +98,31 @@ public static class OrchestrationsAdminApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        var page = await client.QueryInstancesAsync(new OrchestrationQuery
+        // The provider filters by status and creation time; a name filter is applied to each page
+        // (the instances table has no name index), so a page may hold fewer than pageSize items.
+        var nameFilter = string.IsNullOrWhiteSpace(name) ? null : name.Trim();
+        var pages = client.GetAllInstancesAsync(new OrchestrationQuery
         {
             Statuses = statuses,
-            Name = string.IsNullOrWhiteSpace(name) ? null : name.Trim(),
             CreatedFrom = createdFrom,
             CreatedTo = createdTo,
             PageSize = pageSize ?? 50,
             ContinuationToken = string.IsNullOrEmpty(continuationToken) ? null : continuationToken,
-        }, cancellationToken);
-        return TypedResults.Ok(new InstancePage(page.Items.Select(ToSummary).ToList(), page.ContinuationToken));
+        }).AsPages(string.IsNullOrEmpty(continuationToken) ? null : continuationToken, pageSize ?? 50);
+        await foreach (var page in pages.WithCancellation(cancellationToken))
+        {
+            var items = page.Values
+                .Where(m => nameFilter is null || m.Name.StartsWith(nameFilter, StringComparison.OrdinalIgnoreCase))
+                .Select(ToSummary)
+                .ToList();
+            return TypedResults.Ok(new InstancePage(items, string.IsNullOrEmpty(page.ContinuationToken) ? null : page.ContinuationToken));
+        }
+
+        return TypedResults.Ok(new InstancePage([], null));
     }
 
     public static async Task<Results<Ok<InstanceDetail>, ProblemHttpResult>> GetAsync(
-        DurableTaskClient client, string instanceId, CancellationToken cancellationToken)
+        DurableTaskClient client, DurableSidecar engine, string instanceId, CancellationToken cancellationToken)
     {
         var instance = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken);
         if (instance is null)
@@ -114,16 +130,31 @@ public static class OrchestrationsAdminApi
             return NotFound(instanceId);
         }
 
-        var history = await client.GetHistoryAsync(instanceId, cancellationToken);
-        return TypedResults.Ok(new InstanceDetail(ToSummary(instance), Json(instance.SerializedInput), Json(instance.SerializedOutput), history));
+        var history = await engine.GetHistoryAsync(instanceId, cancellationToken);
+        return TypedResults.Ok(new InstanceDetail(ToSummary(instance), Json(instance.SerializedInput), Json(instance.SerializedOutput), ToHistory(history)));
     }
 
     public static async Task<Results<Accepted, ProblemHttpResult, ValidationProblem>> RaiseEventAsync(
-        DurableTaskClient client, string instanceId, string eventName, HttpRequest request, CancellationToken cancellationToken)
+        DurableTaskClient client, IOptions<DurableOptions> options, string instanceId, string eventName, HttpRequest request, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(eventName) || eventName.Length > 100)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["eventName"] = ["The event name must be 1-100 characters."] });
+        }
+
+        var limit = options.Value.MaxPayloadBytes;
+        if (request.ContentLength > limit)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status413PayloadTooLarge,
+                title: "The event data is too large.",
+                detail: $"The event data may be at most {limit} bytes.",
+                extensions: new Dictionary<string, object?> { ["limit"] = limit });
+        }
+
+        if (await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken) is null)
+        {
+            return NotFound(instanceId);
         }
 
         JsonElement? payload = null;
@@ -139,34 +170,21 @@ public static class OrchestrationsAdminApi
             }
         }
 
-        try
-        {
-            await client.RaiseEventAsync(instanceId, eventName, payload, cancellationToken);
-        }
-        catch (OrchestrationNotFoundException)
-        {
-            return NotFound(instanceId);
-        }
-        catch (DurableValidationException ex)
-        {
-            // The engine's own limits (the payload cap, the instance id): the caller's 400, not a 500.
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [ex.ParamName is "eventPayload" or "reason" or "output" ? "body" : "instanceId"] = [ex.Message] });
-        }
-
+        await client.RaiseEventAsync(instanceId, eventName, payload, cancellationToken);
         return TypedResults.Accepted((string?)null);
     }
 
     public static Task<Results<Accepted, ProblemHttpResult, ValidationProblem>> TerminateAsync(
         DurableTaskClient client, string instanceId, ReasonRequest? body, CancellationToken cancellationToken) =>
-        ActAsync(instanceId, body, () => client.TerminateInstanceAsync(instanceId, Reason(body), cancellationToken));
+        ActAsync(client, instanceId, body, () => client.TerminateInstanceAsync(instanceId, Reason(body), cancellationToken), cancellationToken);
 
     public static Task<Results<Accepted, ProblemHttpResult, ValidationProblem>> SuspendAsync(
         DurableTaskClient client, string instanceId, ReasonRequest? body, CancellationToken cancellationToken) =>
-        ActAsync(instanceId, body, () => client.SuspendInstanceAsync(instanceId, Reason(body), cancellationToken));
+        ActAsync(client, instanceId, body, () => client.SuspendInstanceAsync(instanceId, Reason(body), cancellationToken), cancellationToken);
 
     public static Task<Results<Accepted, ProblemHttpResult, ValidationProblem>> ResumeAsync(
         DurableTaskClient client, string instanceId, ReasonRequest? body, CancellationToken cancellationToken) =>
-        ActAsync(instanceId, body, () => client.ResumeInstanceAsync(instanceId, Reason(body), cancellationToken));
+        ActAsync(client, instanceId, body, () => client.ResumeInstanceAsync(instanceId, Reason(body), cancellationToken), cancellationToken);
 
     public static async Task<Results<Ok<PurgeResponse>, ProblemHttpResult>> PurgeAsync(
         DurableTaskClient client, string instanceId, CancellationToken cancellationToken)
@@ -204,29 +222,56 @@ public static class OrchestrationsAdminApi
     }
 
     private static async Task<Results<Accepted, ProblemHttpResult, ValidationProblem>> ActAsync(
-        string instanceId, ReasonRequest? body, Func<Task> action)
+        DurableTaskClient client, string instanceId, ReasonRequest? body, Func<Task> action, CancellationToken cancellationToken)
     {
         if (body?.Reason is { Length: > 1000 })
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = ["The reason must be at most 1000 characters."] });
         }
 
-        try
-        {
-            await action();
-        }
-        catch (OrchestrationNotFoundException)
+        // The provider accepts messages for instances it does not know and drops them later; answer 404 instead.
+        if (await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken) is null)
         {
             return NotFound(instanceId);
         }
-        catch (DurableValidationException ex)
-        {
-            // The engine's own limits (the payload cap, the instance id): the caller's 400, not a 500.
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [ex.ParamName is "eventPayload" or "reason" or "output" ? "body" : "instanceId"] = [ex.Message] });
-        }
 
+        await action();
         return TypedResults.Accepted((string?)null);
     }
+
+    /// <summary>The steps a person reads in the monitor; the engine's own bookkeeping (episode starts and ends) is left out.</summary>
+    private static List<OrchestrationHistoryEvent> ToHistory(JsonElement? history)
+    {
+        if (history is not { ValueKind: JsonValueKind.Array } events)
+        {
+            return [];
+        }
+
+        var steps = new List<OrchestrationHistoryEvent>();
+        foreach (var e in events.EnumerateArray())
+        {
+            // The provider writes the event type as the number of DurableTask.Core's EventType.
+            var type = Number(e, "EventType") is { } code ? ((DurableTask.Core.History.EventType)code).ToString() : Text(e, "EventType") ?? "";
+            if (type is "OrchestratorStarted" or "OrchestratorCompleted")
+            {
+                continue;
+            }
+
+            var taskId = Number(e, "TaskScheduledId") ?? Number(e, "TimerId") ?? Number(e, "EventId");
+            var data = Text(e, "Input") ?? Text(e, "Result") ?? Text(e, "Reason") ?? (Text(e, "FireAt") is { } fireAt ? JsonSerializer.Serialize(fireAt) : null);
+            var failure = e.TryGetProperty("FailureDetails", out var details) && details.ValueKind == JsonValueKind.Object ? Text(details, "ErrorMessage") : null;
+            var timestamp = e.TryGetProperty("Timestamp", out var t) && t.TryGetDateTimeOffset(out var at) ? at : DateTimeOffset.MinValue;
+            steps.Add(new OrchestrationHistoryEvent(type, timestamp, taskId is >= 0 ? taskId : null, Text(e, "Name"), Json(data), failure));
+        }
+
+        return steps;
+    }
+
+    private static string? Text(JsonElement e, string property) =>
+        e.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static int? Number(JsonElement e, string property) =>
+        e.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n) ? n : null;
 
     private static string? Reason(ReasonRequest? body) => string.IsNullOrWhiteSpace(body?.Reason) ? null : body.Reason.Trim();
 
@@ -257,7 +302,7 @@ public static class OrchestrationsAdminApi
         m.InstanceId,
         m.Name,
         m.RuntimeStatus.ToString(),
-        m.Version,
+        "",
         m.CreatedAt,
         m.LastUpdatedAt,
         Json(m.SerializedCustomStatus),

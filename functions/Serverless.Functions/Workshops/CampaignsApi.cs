@@ -1,9 +1,10 @@
 using Azure.Data.Tables;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
-using Serverless.Durable;
 using Serverless.Functions.Audit;
 using Serverless.Functions.Identity;
+using Serverless.Functions.Platform.Durable;
 using Serverless.Functions.Platform.Localization;
 using Serverless.Functions.Platform.Security;
 using Serverless.Functions.Registry;
@@ -128,16 +129,15 @@ public static class CampaignsApi
                     Language = p.PreferredLanguage,
                     OrganisationId = p.OrganisationId ?? "",
                     Status = InvitationStatus.Pending,
-                    InstanceId = InviteeOrchestrator.InstanceIdFor(campaignId, p.Id),
                     CreatedAt = now,
                 })).ToList(),
                 cancellationToken);
         }
 
-        await durable.ScheduleNewOrchestrationInstanceAsync(
+        await durable.StartOnceAsync(
             nameof(WorkshopInvitationOrchestrator),
-            new WorkshopInvitationOrchestrator.Input(campaignId, series.Id, invitees.Select(p => p.Id).ToList(), campaign.Deadline.UtcDateTime, remindAt, options.Value.CampaignBatchSize, options.Value.CampaignFirstRefresh),
-            new StartOrchestrationOptions(campaign.InstanceId),
+            new WorkshopInvitationOrchestrator.Input(campaignId, series.Id, invitees.Select(p => p.Id).ToList(), campaign.Deadline.UtcDateTime, remindAt, options.Value.CampaignBatchSize),
+            campaign.InstanceId,
             cancellationToken);
         await audit.RecordAsync(new AuditRecord(RecordType, campaignId, "started", After: new { campaign.SeriesId, campaign.Name, campaign.Deadline, campaign.ReminderDaysBefore, campaign.Total }), cancellationToken);
         return TypedResults.Accepted($"/api/workshops/campaigns/{campaignId}", ToContract(campaign, [], null));

@@ -1,14 +1,13 @@
-using Serverless.Durable;
 using Serverless.Functions.Platform.Email;
 
 namespace Serverless.Functions.Workshops;
 
 /// <summary>
-/// An invitation email the mail service refused for good marks the invitation "bounced" and ends
-/// the invitee's orchestration at once (it stops waiting and reminding), so the campaign's
-/// progress counts it under bounced instead of expired weeks later.
+/// An invitation email the mail service refused for good marks the invitation "bounced" at once,
+/// so the campaign's progress counts it under bounced instead of expired weeks later, and the
+/// campaign's reminder and expiry pass it by.
 /// </summary>
-public sealed class InvitationBounces(WorkshopStore store, DurableTaskClient durable, ILogger<InvitationBounces> logger) : IEmailFailureObserver
+public sealed class InvitationBounces(WorkshopStore store, ILogger<InvitationBounces> logger) : IEmailFailureObserver
 {
     private const string Prefix = "workshop-invitation/";
 
@@ -34,19 +33,9 @@ public sealed class InvitationBounces(WorkshopStore store, DurableTaskClient dur
                 return invitation;
             },
             cancellationToken);
-        if (bounced is not { InstanceId.Length: > 0 })
+        if (bounced is not null)
         {
-            return;
-        }
-
-        logger.LogWarning("Invitation of {PersonId} in campaign {CampaignId} bounced: {Reason}", personId, campaignId, reason);
-        try
-        {
-            await durable.RaiseEventAsync(bounced.InstanceId, InviteeOrchestrator.AnsweredEvent, InvitationStatus.Bounced, cancellationToken);
-        }
-        catch (OrchestrationNotFoundException)
-        {
-            // The invitee's orchestration is gone (purged); the record alone tells the story.
+            logger.LogWarning("Invitation of {PersonId} in campaign {CampaignId} bounced: {Reason}", personId, campaignId, reason);
         }
     }
 }

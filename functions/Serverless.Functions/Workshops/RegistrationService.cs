@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
 using Azure.Data.Tables;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
-using Serverless.Durable;
 using Serverless.Functions.Audit;
+using Serverless.Functions.Platform.Durable;
 using Serverless.Functions.Platform.Email;
 using Serverless.Functions.Platform.Localization;
 using Serverless.Functions.Platform.Security;
@@ -594,10 +595,6 @@ public sealed class RegistrationService(
                 return invitation;
             },
             cancellationToken);
-        if (changed is { InstanceId.Length: > 0 })
-        {
-            await RaiseQuietlyAsync(changed.InstanceId, InviteeOrchestrator.AnsweredEvent, status, cancellationToken);
-        }
     }
 
     private async Task<RegistrationResult> ReactivateAsync(InvitationContext context, string personId, SessionEntity session, Dictionary<string, string> answers, DateTimeOffset now, CancellationToken cancellationToken)
@@ -740,10 +737,10 @@ public sealed class RegistrationService(
                 await email.SendAsync(emails.Registration($"workshop-registration/{row.SeriesId}/{row.PersonId}/{row.Revision}", Recipient(row), series, session, row, null, await NewLinkAsync(row, series, sessions, cancellationToken)), cancellationToken);
             }
 
-            await durable.ScheduleNewOrchestrationInstanceAsync(
+            await durable.StartOnceAsync(
                 nameof(WaitlistOfferOrchestrator),
                 new WaitlistOfferOrchestrator.Input(row.SeriesId, row.PersonId, row.OfferId!, row.OfferExpiresAt!.Value.UtcDateTime),
-                new StartOrchestrationOptions(WaitlistOfferOrchestrator.InstanceIdFor(row.SeriesId, row.PersonId, row.OfferId!)),
+                WaitlistOfferOrchestrator.InstanceIdFor(row.SeriesId, row.PersonId, row.OfferId!),
                 cancellationToken);
         }
     }
@@ -780,9 +777,9 @@ public sealed class RegistrationService(
         {
             await durable.RaiseEventAsync(instanceId, eventName, payload, cancellationToken);
         }
-        catch (Exception ex) when (ex is OrchestrationNotFoundException or InvalidOperationException or DurableValidationException or Azure.RequestFailedException)
+        catch (Exception ex) when (ex is Grpc.Core.RpcException or InvalidOperationException)
         {
-            // The orchestration may have finished (an expired invitation, a lapsed offer); the record above is what counts.
+            // The engine may be unreachable for a moment; the record above is what counts, and the orchestration's own timer ends it.
             logger.LogInformation("Event {Event} for {InstanceId} not delivered: {Reason}", eventName, instanceId, ex.Message);
         }
     }

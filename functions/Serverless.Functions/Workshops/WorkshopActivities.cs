@@ -1,6 +1,6 @@
 using Azure.Data.Tables;
+using Microsoft.DurableTask;
 using Microsoft.Extensions.Options;
-using Serverless.Durable;
 using Serverless.Functions.Audit;
 using Serverless.Functions.Platform.Email;
 using Serverless.Functions.Platform.Storage;
@@ -22,22 +22,38 @@ public sealed class CountInvitations(WorkshopStore store) : TaskActivity<string,
     }
 }
 
-/// <summary>Sends one personal invitation (email key: campaign + person) and marks it sent; "bounced" when the person cannot be reached.</summary>
-public sealed class SendWorkshopInvitation(
+/// <summary>
+/// Sends the personal invitations of a batch (email key: campaign + person) and marks each sent,
+/// or bounced when the person cannot be reached. A repeat of the batch skips what was sent.
+/// </summary>
+public sealed class SendWorkshopInvitations(
     WorkshopStore store,
     RegistrationService registrations,
     InvitationLinks links,
     WorkshopEmails emails,
     IEmailSender email,
     IOptions<WorkshopOptions> options,
-    TimeProvider time) : TaskActivity<InviteeOrchestrator.Input, string>
+    TimeProvider time) : TaskActivity<WorkshopInvitationOrchestrator.Batch, BatchOutcome>
 {
+    /// <summary>Invitations of one batch sent at once: each is a few storage calls and an outbox write.</summary>
+    private const int Parallelism = 8;
+
     public static string MessageKey(string campaignId, string personId) => $"workshop-invitation/{campaignId}/{personId}";
 
-    public override async Task<string> RunAsync(TaskActivityContext context, InviteeOrchestrator.Input input)
+    public override async Task<BatchOutcome> RunAsync(TaskActivityContext context, WorkshopInvitationOrchestrator.Batch batch)
+    {
+        var statuses = new System.Collections.Concurrent.ConcurrentBag<string>();
+        await Parallel.ForEachAsync(
+            batch.PersonIds,
+            new ParallelOptions { MaxDegreeOfParallelism = Parallelism },
+            async (personId, _) => statuses.Add(await SendAsync(batch, personId)));
+        return new BatchOutcome(statuses.Count(s => s == InvitationStatus.Sent), statuses.Count(s => s == InvitationStatus.Bounced));
+    }
+
+    private async Task<string> SendAsync(WorkshopInvitationOrchestrator.Batch input, string personId)
     {
         // The invitation record holds the invitee's address, name and language as of the campaign's start.
-        var invitation = await store.GetInvitationAsync(input.CampaignId, input.PersonId, CancellationToken.None);
+        var invitation = await store.GetInvitationAsync(input.CampaignId, personId, CancellationToken.None);
         if (invitation is null)
         {
             return InvitationStatus.Bounced;
@@ -106,8 +122,8 @@ public sealed class SendWorkshopInvitation(
     }
 }
 
-/// <summary>Reminds an invitee who has not answered (a fresh link; email key: campaign + person).</summary>
-public sealed class SendInvitationReminder(
+/// <summary>Reminds the invitees of a batch who have not answered (a fresh link; email key: campaign + person); returns how many were reminded.</summary>
+public sealed class SendInvitationReminders(
     WorkshopStore store,
     PeopleStore people,
     RegistrationService registrations,
@@ -115,19 +131,40 @@ public sealed class SendInvitationReminder(
     WorkshopEmails emails,
     IEmailSender email,
     IOptions<WorkshopOptions> options,
-    TimeProvider time) : TaskActivity<InviteeOrchestrator.Input, bool>
+    TimeProvider time) : TaskActivity<WorkshopInvitationOrchestrator.Batch, int>
 {
-    public override async Task<bool> RunAsync(TaskActivityContext context, InviteeOrchestrator.Input input)
+    public override async Task<int> RunAsync(TaskActivityContext context, WorkshopInvitationOrchestrator.Batch batch)
     {
-        var invitation = await store.GetInvitationAsync(input.CampaignId, input.PersonId, CancellationToken.None);
-        var person = await people.GetAsync(input.PersonId, CancellationToken.None);
+        var wanted = batch.PersonIds.ToHashSet(StringComparer.Ordinal);
+        var silent = (await store.ListInvitationsAsync(batch.CampaignId, CancellationToken.None))
+            .Where(i => wanted.Contains(i.PersonId) && i.Status == InvitationStatus.Sent)
+            .Select(i => i.PersonId)
+            .ToList();
+        var reminded = 0;
+        await Parallel.ForEachAsync(
+            silent,
+            new ParallelOptions { MaxDegreeOfParallelism = 8 },
+            async (personId, _) =>
+            {
+                if (await RemindAsync(batch, personId))
+                {
+                    Interlocked.Increment(ref reminded);
+                }
+            });
+        return reminded;
+    }
+
+    private async Task<bool> RemindAsync(WorkshopInvitationOrchestrator.Batch input, string personId)
+    {
+        var invitation = await store.GetInvitationAsync(input.CampaignId, personId, CancellationToken.None);
+        var person = await people.GetAsync(personId, CancellationToken.None);
         var (series, sessions) = await registrations.SeriesAsync(input.SeriesId, CancellationToken.None);
         if (invitation is not { Status: InvitationStatus.Sent } || person is null || series is null)
         {
             return false;
         }
 
-        var until = SendWorkshopInvitation.LinkExpiry(sessions, input.DeadlineUtc, options.Value, time);
+        var until = SendWorkshopInvitations.LinkExpiry(sessions, input.DeadlineUtc, options.Value, time);
         var to = new WorkshopEmails.Recipient(person.Id, person.Email, person.Name, person.PreferredLanguage);
         var token = await registrations.IssueInvitationLinkAsync(input.CampaignId, to, person.OrganisationId ?? "", until, CancellationToken.None);
         await email.SendAsync(
@@ -144,7 +181,7 @@ public sealed class SendInvitationReminder(
         await WorkshopStore.RetryOnConflictAsync(
             async () =>
             {
-                var row = await store.GetInvitationAsync(input.CampaignId, input.PersonId, CancellationToken.None);
+                var row = await store.GetInvitationAsync(input.CampaignId, personId, CancellationToken.None);
                 if (row is null || row.RemindedAt is not null)
                 {
                     return false;
@@ -159,30 +196,21 @@ public sealed class SendInvitationReminder(
     }
 }
 
-/// <summary>Expires the invitations of a batch nobody answered; returns each one's final status (an answer that came first stays).</summary>
-public sealed class ExpireInvitations(WorkshopStore store, IAuditLog audit, TimeProvider time) : TaskActivity<ExpireInvitations.Input, Dictionary<string, string>>
+/// <summary>Expires the invitations of a batch nobody answered (an answer that came first stays); returns how many expired.</summary>
+public sealed class ExpireInvitations(WorkshopStore store, IAuditLog audit, TimeProvider time) : TaskActivity<WorkshopInvitationOrchestrator.Batch, int>
 {
-    public sealed record Input(string CampaignId, IReadOnlyList<string> PersonIds);
-
-    public override async Task<Dictionary<string, string>> RunAsync(TaskActivityContext context, Input input)
+    public override async Task<int> RunAsync(TaskActivityContext context, WorkshopInvitationOrchestrator.Batch input)
     {
         var wanted = input.PersonIds.ToHashSet(StringComparer.Ordinal);
-        var finals = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var attempt = 0; attempt < 10; attempt++)
         {
             var now = time.GetUtcNow();
             var rows = (await store.ListInvitationsAsync(input.CampaignId, CancellationToken.None)).Where(r => wanted.Contains(r.PersonId)).ToList();
-            var open = new List<InvitationEntity>();
-            foreach (var row in rows)
+            var open = rows.Where(r => InvitationStatus.IsOpen(r.Status)).ToList();
+            foreach (var row in open)
             {
-                if (InvitationStatus.IsOpen(row.Status))
-                {
-                    row.Status = InvitationStatus.Expired;
-                    row.AnsweredAt = now;
-                    open.Add(row);
-                }
-
-                finals[row.PersonId] = row.Status;
+                row.Status = InvitationStatus.Expired;
+                row.AnsweredAt = now;
             }
 
             try
@@ -195,7 +223,6 @@ public sealed class ExpireInvitations(WorkshopStore store, IAuditLog audit, Time
             }
             catch (WriteConflictException)
             {
-                finals.Clear();
                 continue;
             }
 
@@ -204,15 +231,10 @@ public sealed class ExpireInvitations(WorkshopStore store, IAuditLog audit, Time
                 await audit.RecordAsync(new AuditRecord(CampaignsApi.RecordType, input.CampaignId, "invitations-expired", After: new { count = open.Count, personIds = open.Select(r => r.PersonId) }) { Actor = "system:workshop-campaign" }, CancellationToken.None);
             }
 
-            break;
+            return open.Count;
         }
 
-        foreach (var id in input.PersonIds.Where(id => !finals.ContainsKey(id)))
-        {
-            finals[id] = InvitationStatus.Expired;
-        }
-
-        return finals;
+        throw new InvalidOperationException($"The invitations of campaign {input.CampaignId} kept changing; the activity is retried.");
     }
 }
 

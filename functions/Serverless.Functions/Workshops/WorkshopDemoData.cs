@@ -1,6 +1,6 @@
 using Azure.Data.Tables;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
-using Serverless.Durable;
 using Serverless.Functions.Audit;
 using Serverless.Functions.DemoData;
 using Serverless.Functions.Platform.Storage;

@@ -343,8 +343,6 @@ public sealed class InvitationEntity : ITableEntity
 
     public string Status { get; set; } = InvitationStatus.Pending;
 
-    public string InstanceId { get; set; } = "";
-
     public DateTimeOffset? SentAt { get; set; }
 
     public DateTimeOffset? RemindedAt { get; set; }

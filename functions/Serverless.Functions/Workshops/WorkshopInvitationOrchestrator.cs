@@ -1,99 +1,68 @@
-using Serverless.Durable;
+using Microsoft.DurableTask;
 
 namespace Serverless.Functions.Workshops;
 
 /// <summary>
-/// An invitation campaign. The invitees are split into batches of at most 100, each run by an
-/// <see cref="InviteeBatchOrchestrator"/> that starts one <see cref="InviteeOrchestrator"/> per
-/// invitee, so no checkpoint schedules more than 100 sub-orchestrations and the completions of a
-/// thousand invitees are absorbed by several instances in parallel instead of one. While the
-/// batches run, the campaign refreshes its custom status {total, sent, registered, declined,
-/// expired, bounced} from the invitation records, often at first and then less often (a campaign
-/// lasts weeks); the final status is the sum of the batches' outcomes.
+/// An invitation campaign, as one orchestration: the invitations go out in batches of at most
+/// 100 invitees, one activity each, all scheduled at once (the custom status counts them as the
+/// batches finish); then a durable timer waits for the reminder, which goes in batches to those
+/// who have not answered, and another for the deadline, when the invitations nobody answered
+/// expire. Answers need no event: registering or declining writes the invitation record, and the
+/// reminder and expiry activities read the records. The history stays small (a few events per
+/// batch) however long the campaign runs; the final status is counted from the records.
 /// </summary>
 public sealed class WorkshopInvitationOrchestrator : TaskOrchestrator<WorkshopInvitationOrchestrator.Input, CampaignProgress>
 {
-    public sealed record Input(string CampaignId, string SeriesId, IReadOnlyList<string> PersonIds, DateTime DeadlineUtc, DateTime? RemindAtUtc, int BatchSize, TimeSpan? FirstRefresh = null);
+    public sealed record Input(string CampaignId, string SeriesId, IReadOnlyList<string> PersonIds, DateTime DeadlineUtc, DateTime? RemindAtUtc, int BatchSize);
+
+    /// <summary>One batch of a campaign's invitees: what the batch activities take.</summary>
+    public sealed record Batch(string CampaignId, string SeriesId, IReadOnlyList<string> PersonIds, DateTime DeadlineUtc);
 
     public static string InstanceIdFor(string campaignId) => "workshop-campaign-" + campaignId;
 
     internal static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(5, TimeSpan.FromSeconds(2), 2, TimeSpan.FromMinutes(1)));
 
-    private static readonly TimeSpan MaxRefresh = TimeSpan.FromHours(1);
-
     public override async Task<CampaignProgress> RunAsync(TaskOrchestrationContext context, Input input)
     {
         var total = input.PersonIds.Count;
-        context.SetCustomStatus(new CampaignProgress(total, 0, 0, 0, 0, 0));
-
         var batches = input.PersonIds.Chunk(Math.Clamp(input.BatchSize, 1, 100))
-            .Select((chunk, i) => context.CallSubOrchestratorAsync<CampaignProgress>(
-                nameof(InviteeBatchOrchestrator),
-                new InviteeBatchOrchestrator.Input(input.CampaignId, input.SeriesId, chunk, input.DeadlineUtc, input.RemindAtUtc),
-                new SubOrchestrationOptions($"{context.InstanceId}-b{i}")))
+            .Select(chunk => new Batch(input.CampaignId, input.SeriesId, chunk, input.DeadlineUtc))
             .ToList();
-        var all = Task.WhenAll(batches);
 
-        var delay = input.FirstRefresh ?? TimeSpan.FromSeconds(2);
-        while (!all.IsCompleted)
+        var progress = new CampaignProgress(total, 0, 0, 0, 0, 0);
+        context.SetCustomStatus(progress);
+        var sending = batches.Select(b => context.CallActivityAsync<BatchOutcome>(nameof(SendWorkshopInvitations), b, Retry)).ToList();
+        while (sending.Count > 0)
         {
-            using var timerCts = new CancellationTokenSource();
-            var timer = context.CreateTimer(context.CurrentUtcDateTime.Add(delay), timerCts.Token);
-            if (await Task.WhenAny(all, timer) == all)
-            {
-                timerCts.Cancel();
-                break;
-            }
-
-            context.SetCustomStatus(await context.CallActivityAsync<CampaignProgress>(nameof(CountInvitations), input.CampaignId, Retry));
-            delay = TimeSpan.FromTicks(Math.Min((long)(delay.Ticks * 1.5), MaxRefresh.Ticks));
+            var done = await Task.WhenAny(sending);
+            sending.Remove(done);
+            var outcome = await done;
+            progress = progress with { Sent = progress.Sent + outcome.Sent, Bounced = progress.Bounced + outcome.Bounced };
+            context.SetCustomStatus(progress);
         }
 
-        var results = await all;
-        var final = results.Aggregate(new CampaignProgress(0, 0, 0, 0, 0, 0), (a, b) => a + b) with { Total = total };
+        if (input.RemindAtUtc is { } remindAt && remindAt > context.CurrentUtcDateTime && remindAt < input.DeadlineUtc)
+        {
+            await context.CreateTimer(remindAt, CancellationToken.None);
+            await Task.WhenAll(batches.Select(b => context.CallActivityAsync<int>(nameof(SendInvitationReminders), b, Retry)));
+            context.SetCustomStatus(await context.CallActivityAsync<CampaignProgress>(nameof(CountInvitations), input.CampaignId, Retry));
+        }
+
+        if (input.DeadlineUtc > context.CurrentUtcDateTime)
+        {
+            await context.CreateTimer(input.DeadlineUtc, CancellationToken.None);
+        }
+
+        // An answer that raced the deadline wins: the activity expires only open invitations.
+        await Task.WhenAll(batches.Select(b => context.CallActivityAsync<int>(nameof(ExpireInvitations), b, Retry)));
+        var final = await context.CallActivityAsync<CampaignProgress>(nameof(CountInvitations), input.CampaignId, Retry);
         context.SetCustomStatus(final);
         return final;
     }
 }
 
-/// <summary>Up to 100 invitees of a campaign: one <see cref="InviteeOrchestrator"/> each, all scheduled in one checkpoint.</summary>
-public sealed class InviteeBatchOrchestrator : TaskOrchestrator<InviteeBatchOrchestrator.Input, CampaignProgress>
-{
-    public sealed record Input(string CampaignId, string SeriesId, IReadOnlyList<string> PersonIds, DateTime DeadlineUtc, DateTime? RemindAtUtc);
-
-    public override async Task<CampaignProgress> RunAsync(TaskOrchestrationContext context, Input input)
-    {
-        var children = input.PersonIds.Select(personId => InviteAsync(context, input, personId)).ToList();
-        var outcomes = await Task.WhenAll(children);
-        var silent = outcomes.Where(o => o.Status == InvitationStatus.Expired).Select(o => o.PersonId).ToList();
-        if (silent.Count > 0)
-        {
-            // An answer that raced the deadline wins: the activity expires only open invitations and reports the final statuses.
-            var finals = await context.CallActivityAsync<Dictionary<string, string>>(nameof(ExpireInvitations), new ExpireInvitations.Input(input.CampaignId, silent), WorkshopInvitationOrchestrator.Retry);
-            outcomes = [.. outcomes.Select(o => finals.TryGetValue(o.PersonId, out var final) ? o with { Status = final } : o)];
-        }
-
-        var progress = CampaignProgress.From(outcomes.Length, outcomes.Count(o => o.Sent), outcomes.Select(o => o.Status));
-        context.SetCustomStatus(progress);
-        return progress;
-    }
-
-    private static async Task<InviteeOutcome> InviteAsync(TaskOrchestrationContext context, Input input, string personId)
-    {
-        try
-        {
-            return await context.CallSubOrchestratorAsync<InviteeOutcome>(
-                nameof(InviteeOrchestrator),
-                new InviteeOrchestrator.Input(input.CampaignId, input.SeriesId, personId, input.DeadlineUtc, input.RemindAtUtc),
-                new SubOrchestrationOptions(InviteeOrchestrator.InstanceIdFor(input.CampaignId, personId)));
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // A failed invitee (retries exhausted) counts as a bounce, not as a failed campaign.
-            return new InviteeOutcome(personId, InvitationStatus.Bounced, false);
-        }
-    }
-}
+/// <summary>What a batch of invitations came to: sent, or bounced (no usable address, the series gone).</summary>
+public sealed record BatchOutcome(int Sent, int Bounced);
 
 /// <summary>The campaign's counts (the orchestration's custom status and output).</summary>
 public sealed record CampaignProgress(int Total, int Sent, int Registered, int Declined, int Expired, int Bounced)
@@ -113,6 +82,3 @@ public sealed record CampaignProgress(int Total, int Sent, int Registered, int D
     public static CampaignProgress operator +(CampaignProgress a, CampaignProgress b) => new(
         a.Total + b.Total, a.Sent + b.Sent, a.Registered + b.Registered, a.Declined + b.Declined, a.Expired + b.Expired, a.Bounced + b.Bounced);
 }
-
-/// <summary>How one invitation ended.</summary>
-public sealed record InviteeOutcome(string PersonId, string Status, bool Sent);

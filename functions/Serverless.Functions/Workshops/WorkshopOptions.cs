@@ -20,8 +20,6 @@ public sealed class WorkshopOptions
     /// <summary>Sub-orchestrations a campaign starts per checkpoint.</summary>
     public int CampaignBatchSize { get; set; } = 100;
 
-    /// <summary>The campaign first refreshes its custom status after this long, then less and less often.</summary>
-    public TimeSpan CampaignFirstRefresh { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>The version of the consent text shown on the registration page, recorded with each registration.</summary>
     public string ConsentTextVersion { get; set; } = "workshops-2025-1";

@@ -2,9 +2,10 @@ using System.Globalization;
 using System.Text;
 using Azure.Data.Tables;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
-using Serverless.Durable;
 using Serverless.Functions.Audit;
+using Serverless.Functions.Platform.Durable;
 using Serverless.Functions.Platform.Email;
 using Serverless.Functions.Platform.Security;
 using Serverless.Functions.Platform.Storage;
@@ -459,10 +460,10 @@ public static class WorkshopsApi
     {
         var remindAt = session.StartUtc - options.SessionReminderLead;
         var instanceId = SessionReminderOrchestrator.InstanceIdFor(session.SeriesId, session.Id, session.StartUtc);
-        await durable.ScheduleNewOrchestrationInstanceAsync(
+        await durable.StartOnceAsync(
             nameof(SessionReminderOrchestrator),
             new SessionReminderOrchestrator.Input(session.SeriesId, session.Id, session.StartUtc.UtcDateTime, remindAt.UtcDateTime),
-            new StartOrchestrationOptions(instanceId),
+            instanceId,
             cancellationToken);
         if (session.ReminderInstanceId != instanceId)
         {

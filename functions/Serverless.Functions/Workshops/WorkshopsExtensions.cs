@@ -1,4 +1,4 @@
-using Serverless.Durable;
+using Serverless.Functions.Platform.Durable;
 using Serverless.Functions.Platform.Email;
 using Serverless.Functions.Platform.Functions;
 using Serverless.Functions.Registry;
@@ -26,15 +26,13 @@ public static class WorkshopsExtensions
         builder.Services.AddSingleton<IMaintenanceSweep, RegistrationFollowUpSweep>();
         builder.Services.AddSingleton<IEmailFailureObserver, InvitationBounces>();
         builder.Services.AddHostedService<MaintenanceSweepService>();
-        builder.Services.AddDurableTask(registry => registry
+        builder.Services.AddOrchestrations(registry => registry
             .AddOrchestrator<WorkshopInvitationOrchestrator>()
-            .AddOrchestrator<InviteeOrchestrator>()
             .AddOrchestrator<WaitlistOfferOrchestrator>()
             .AddOrchestrator<SessionReminderOrchestrator>()
-            .AddOrchestrator<InviteeBatchOrchestrator>()
             .AddActivity<CountInvitations>()
-            .AddActivity<SendWorkshopInvitation>()
-            .AddActivity<SendInvitationReminder>()
+            .AddActivity<SendWorkshopInvitations>()
+            .AddActivity<SendInvitationReminders>()
             .AddActivity<ExpireInvitations>()
             .AddActivity<LapseWaitlistOffer>()
             .AddActivity<SendSessionReminders>());

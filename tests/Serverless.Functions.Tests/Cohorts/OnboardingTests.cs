@@ -36,7 +36,7 @@ public sealed class OnboardingTests(StackFixture stack, ITestOutputHelper output
         candidate.Round = 1;
         await store.UpdateAsync(candidate, default);
 
-        var durable = factory.Services.GetRequiredService<Serverless.Durable.DurableTaskClient>();
+        var durable = factory.Services.GetRequiredService<Microsoft.DurableTask.Client.DurableTaskClient>();
         var options = factory.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<CohortOptions>>();
         // Other tests' cohorts share this storage account but not this task hub: only this cohort is swept.
         cohort = (await store.GetCohortAsync(cohortId, default))!;
@@ -245,8 +245,6 @@ public sealed class OnboardingTests(StackFixture stack, ITestOutputHelper output
     private static readonly (string, string?)[] RestartSettings =
     [
         ("Durable:VisibilityTimeout", "00:00:15"),
-        ("Durable:OutboxStragglerAge", "00:00:05"),
-        ("Durable:OutboxSweepInterval", "00:00:05"),
     ];
 
     private static async Task<List<string>> WelcomesInOutboxAsync(PlatformFactory factory, string cohortId)

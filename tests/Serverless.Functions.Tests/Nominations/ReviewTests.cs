@@ -255,8 +255,6 @@ public sealed class ReviewTests(StackFixture stack)
     private static readonly (string, string?)[] RestartSettings =
     [
         ("Durable:VisibilityTimeout", "00:00:10"),
-        ("Durable:OutboxStragglerAge", "00:00:03"),
-        ("Durable:OutboxSweepInterval", "00:00:03"),
     ];
 
     private static string Domain() => $"n{Guid.NewGuid():N}"[..12] + ".gov.example";

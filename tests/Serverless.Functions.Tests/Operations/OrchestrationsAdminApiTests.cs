@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
-using Serverless.Durable;
+using Serverless.Functions.Platform.Durable;
 using Serverless.Functions.Tests.Identity;
 
 namespace Serverless.Functions.Tests.Operations;
@@ -30,7 +32,7 @@ public sealed class OrchestrationsAdminApiTests(StackFixture stack)
 {
     private PlatformFactory Factory() => PortalTestHost.Create(
         stack,
-        services => services.AddDurableTask(r => r.AddOrchestrator<ApprovalOrchestrator>().AddActivity<RecordDecision>()),
+        services => services.AddOrchestrations(r => r.AddOrchestrator<ApprovalOrchestrator>().AddActivity<RecordDecision>()),
         ("Durable:TaskHubName", "admin" + Guid.NewGuid().ToString("N")[..8]));
 
     [Fact]

@@ -36,7 +36,7 @@ public sealed class WorkshopDemoDataTests(StackFixture stack)
         Assert.Equal(5, feedback.GetProperty("series").GetProperty("responses").GetInt32());
 
         // The upcoming sessions remind their registrants, as sessions created in the portal do.
-        var durable = factory.Services.GetRequiredService<Serverless.Durable.DurableTaskClient>();
+        var durable = factory.Services.GetRequiredService<Microsoft.DurableTask.Client.DurableTaskClient>();
         foreach (var session in await factory.Services.GetRequiredService<WorkshopStore>().ListSessionsAsync(WorkshopDemoData.SeriesId, default))
         {
             var reminder = await durable.GetInstanceAsync(SessionReminderOrchestrator.InstanceIdFor(session.SeriesId, session.Id, session.StartUtc));

@@ -1,57 +1,71 @@
+using System.Text.Json;
+using Grpc.Net.Client;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Client.Grpc;
+using Microsoft.DurableTask.Converters;
+using Microsoft.DurableTask.Worker;
+using Microsoft.DurableTask.Worker.Grpc;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
-using Serverless.Durable;
-using Serverless.Durable.Storage;
-using Serverless.Functions.Platform.Storage;
 
 namespace Serverless.Functions.Platform.Durable;
 
 /// <summary>
-/// The durable runtime on the app's own storage clients, with its settings from the "Durable"
-/// section (host.json's "app" section, then app settings such as Durable__EnablePollers).
-/// Features add their orchestrators and activities through <see cref="AddDurable"/>'s registry.
+/// Orchestrations on Microsoft's Durable Task Framework: features register their
+/// <c>TaskOrchestrator</c> and <c>TaskActivity</c> classes with <see cref="AddOrchestrations"/>;
+/// <see cref="AddDurable"/> runs them in this process on the Azure Storage provider (through the
+/// in-process <see cref="DurableSidecar"/>) and gives every caller a <see cref="DurableTaskClient"/>.
 /// </summary>
 public static class DurableExtensions
 {
-    public const string SectionName = "Durable";
-
-    public static IHostApplicationBuilder AddDurable(this IHostApplicationBuilder builder, Action<DurableTaskRegistry>? register = null)
+    public static IHostApplicationBuilder AddDurable(this IHostApplicationBuilder builder)
     {
-        var configuration = builder.Configuration;
+        var section = builder.Configuration.GetSection(DurableOptions.SectionName);
+        builder.Services.AddOptions<DurableOptions>().Bind(section);
+        var options = section.Get<DurableOptions>() ?? new DurableOptions();
 
-        // Registered first, so the runtime's default store gives way to one on the app's clients
-        // (connection string locally, managed identity in Azure; Base64 queue messages as the
-        // Functions queue trigger expects).
-        builder.Services.AddSingleton<IDurableStore>(sp =>
+        // Inputs, outputs, events and custom status in the web's JSON shape (camelCase), as the portal reads them.
+        builder.Services.AddSingleton<DataConverter>(new JsonDataConverter(new JsonSerializerOptions(JsonSerializerDefaults.Web)));
+
+        builder.Services.AddSingleton<DurableSidecar>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DurableSidecar>());
+        builder.Services.AddSingleton(sp => GrpcChannel.ForAddress(sp.GetRequiredService<DurableSidecar>().Address));
+
+        if (options.EnableWorker)
         {
-            var storage = sp.GetRequiredService<StorageClients>();
-            if (storage.ConfigurationError is { } error)
+            builder.Services.AddDurableTaskWorker(worker =>
             {
-                // Already logged once and reported by /api/health; every use fails with the reason.
-                return UnconfiguredStore.Create(error);
-            }
+                worker.UseGrpc((GrpcDurableTaskWorkerOptions o) => { });
+                worker.Configure(o =>
+                {
+                    o.Concurrency.MaximumConcurrentOrchestrationWorkItems = Math.Max(1, options.MaxConcurrentOrchestrations);
+                    o.Concurrency.MaximumConcurrentActivityWorkItems = Math.Max(1, options.MaxConcurrentActivities);
+                });
+            });
+            builder.Services.AddOptions<GrpcDurableTaskWorkerOptions>(Options.DefaultName)
+                .Configure<GrpcChannel>((o, channel) => o.Channel = channel);
+        }
 
-            var options = sp.GetRequiredService<IOptions<DurableTaskOptions>>().Value;
-            return new AzureStorageDurableStore(storage.Tables, storage.Queues, storage.Blobs, options.TaskHubName);
-        });
-        builder.Services.AddDurableTask(
-            registry => register?.Invoke(registry),
-            options => configuration.GetSection(SectionName).Bind(options));
+        builder.Services.AddDurableTaskClient(client => client.UseGrpc((GrpcDurableTaskClientOptions o) => { }));
+        builder.Services.AddOptions<GrpcDurableTaskClientOptions>(Options.DefaultName)
+            .Configure<GrpcChannel>((o, channel) => o.Channel = channel);
+
+        builder.Services.AddHealthChecks().AddCheck<DurableHealthCheck>("orchestrations");
         return builder;
+    }
+
+    /// <summary>Registers a feature's orchestrators and activities (names come from the class names).</summary>
+    public static IServiceCollection AddOrchestrations(this IServiceCollection services, Action<DurableTaskRegistry> register)
+    {
+        services.Configure(Options.DefaultName, register);
+        return services;
     }
 }
 
-/// <summary>A store whose every call fails with the storage configuration error.</summary>
-public class UnconfiguredStore : System.Reflection.DispatchProxy
+/// <summary>Healthy when the engine's task hub is reachable; otherwise names what fails.</summary>
+public sealed class DurableHealthCheck(DurableSidecar sidecar) : IHealthCheck
 {
-    private string _error = "";
-
-    public static IDurableStore Create(string error)
-    {
-        var store = Create<IDurableStore, UnconfiguredStore>();
-        ((UnconfiguredStore)(object)store)._error = error;
-        return store;
-    }
-
-    protected override object? Invoke(System.Reflection.MethodInfo? targetMethod, object?[]? args) =>
-        throw new StorageConfigurationException(_error);
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(sidecar.Problem is { } problem ? HealthCheckResult.Unhealthy(problem) : HealthCheckResult.Healthy());
 }

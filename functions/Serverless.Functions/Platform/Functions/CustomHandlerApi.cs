@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Serverless.Durable;
 using Serverless.Functions.Platform.Email;
 
 namespace Serverless.Functions.Platform.Functions;
@@ -14,10 +13,6 @@ public static class CustomHandlerApi
     public static IEndpointRouteBuilder MapCustomHandlerApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/").ExcludeFromDescription().AddEndpointFilter(LoopbackOnly);
-        group.MapPost("/orchestrations", (InvocationRequest request, DurableWorker worker, CancellationToken ct) =>
-            DurableMessageAsync(request, worker, worker.ControlQueueName, ct));
-        group.MapPost("/activities", (InvocationRequest request, DurableWorker worker, CancellationToken ct) =>
-            DurableMessageAsync(request, worker, worker.WorkItemQueueName, ct));
         group.MapPost("/email-outbox", EmailOutboxAsync);
         group.MapPost("/sweeper", SweepAsync);
         return app;
@@ -40,32 +35,12 @@ public static class CustomHandlerApi
         return Ok($"email {outcome}");
     }
 
-    /// <summary>
-    /// One orchestration or activity message. A failure propagates as a 500 so the host retries
-    /// the message; the runtime itself dead-letters it after its attempt limit.
-    /// </summary>
-    public static async Task<IResult> DurableMessageAsync(InvocationRequest request, DurableWorker worker, string queueName, CancellationToken cancellationToken)
+    public static async Task<IResult> SweepAsync(EmailDispatcher dispatcher, IEnumerable<IMaintenanceSweep> sweeps, ILogger<MaintenanceSweepService> logger, CancellationToken cancellationToken)
     {
-        if (QueueMessageText(request) is not { } text)
-        {
-            return TypedResults.Problem(title: "The invocation has no queue message.", statusCode: StatusCodes.Status400BadRequest);
-        }
-
-        await worker.HandleMessageAsync(queueName, text, DequeueCount(request), cancellationToken);
-        return Ok($"handled a message from {queueName}");
-    }
-
-    public static async Task<IResult> SweepAsync(EmailDispatcher dispatcher, DurableWorker worker, IEnumerable<IMaintenanceSweep> sweeps, ILogger<MaintenanceSweepService> logger, CancellationToken cancellationToken)
-    {
-        var swept = await worker.SweepAsync(cancellationToken);
         var delivered = await dispatcher.SweepAsync(cancellationToken);
         var repaired = await MaintenanceSweepService.RunAllAsync(sweeps, logger, cancellationToken);
-        return Ok($"swept: {swept.TimersFired} timers fired, {swept.InstancesSwept} instances relayed, {delivered} emails delivered, {repaired} items repaired");
+        return Ok($"swept: {delivered} emails delivered, {repaired} items repaired");
     }
-
-    private static long DequeueCount(InvocationRequest request) =>
-        request.Metadata is { } metadata && metadata.TryGetValue("DequeueCount", out var value) &&
-        (value.ValueKind == JsonValueKind.Number ? value.TryGetInt64(out var n) : long.TryParse(value.GetString(), out n)) ? n : 1;
 
     /// <summary>The queue trigger's message text: the host passes it as a JSON string, or as parsed JSON.</summary>
     public static string? QueueMessageText(InvocationRequest request)

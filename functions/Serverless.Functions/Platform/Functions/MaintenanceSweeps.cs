@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-using Serverless.Durable;
 
 namespace Serverless.Functions.Platform.Functions;
 
@@ -16,12 +14,11 @@ public interface IMaintenanceSweep
 
 /// <summary>
 /// Runs the registered <see cref="IMaintenanceSweep"/>s every 30 seconds while the runtime's own
-/// pollers are on, unless <c>Maintenance:EnableSweeps</c> is false (tests that share one storage
+/// worker runs in this process, unless <c>Maintenance:EnableSweeps</c> is false (tests that share one storage
 /// account across task hubs call the sweeps themselves).
 /// </summary>
 public sealed class MaintenanceSweepService(
     IEnumerable<IMaintenanceSweep> sweeps,
-    IOptions<DurableTaskOptions> durable,
     IConfiguration configuration,
     TimeProvider time,
     ILogger<MaintenanceSweepService> logger) : BackgroundService
@@ -30,7 +27,7 @@ public sealed class MaintenanceSweepService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!durable.Value.EnablePollers || !configuration.GetValue("Maintenance:EnableSweeps", true))
+        if (!configuration.GetValue("Durable:EnableWorker", true) || !configuration.GetValue("Maintenance:EnableSweeps", true))
         {
             return;
         }
