@@ -7,7 +7,7 @@ using Serverless.Testing;
 namespace Serverless.Functions.Tests.Operations;
 
 /// <summary>
-/// Functions mode (DESIGN §2): pollers off; the test plays the Functions host, taking each queue
+/// Functions mode (docs/design.md §2): pollers off; the test plays the Functions host, taking each queue
 /// message and delivering it to the invocation endpoint named in FunctionDefinitions.
 /// </summary>
 [Collection(StackCollection.Name)]

@@ -4,7 +4,7 @@ using Serverless.Functions.Platform.Email;
 namespace Serverless.Functions.Platform.Functions;
 
 /// <summary>
-/// Functions mode (DESIGN §2): the Functions host delivers queue messages and timer ticks to these
+/// Functions mode (docs/design.md §2): the Functions host delivers queue messages and timer ticks to these
 /// endpoints in the custom-handler request format. They call the same handlers that the app's own
 /// pollers call in standalone mode. Only the host, on the same machine, may call them.
 /// </summary>

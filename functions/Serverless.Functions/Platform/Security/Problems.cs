@@ -40,16 +40,5 @@ public static class CodedProblem
     }
 
     /// <summary>The first supported language the caller accepts, else English.</summary>
-    public static string LanguageOf(HttpContext context)
-    {
-        foreach (var value in context.Request.GetTypedHeaders().AcceptLanguage.OrderByDescending(v => v.Quality ?? 1))
-        {
-            if (Languages.IsSupported(value.Value.Value?.Split('-')[0]))
-            {
-                return Languages.Normalize(value.Value.Value);
-            }
-        }
-
-        return MessageCatalogue.DefaultLanguage;
-    }
+    public static string LanguageOf(HttpContext context) => FieldMessages.LanguageOf(context);
 }
