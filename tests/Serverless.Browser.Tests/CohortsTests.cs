@@ -149,7 +149,17 @@ public sealed partial class CohortsTests(PortalFixture portal)
         {
             await admin.GotoAsync(portal.BaseUrl + path);
             await admin.WaitForAsync(Target.Css(ready), TimeSpan.FromSeconds(15));
-            await admin.WaitForFunctionAsync("document.documentElement.dir === 'rtl' && !document.querySelector('[aria-busy=\"true\"]')");
+            try
+            {
+                await admin.WaitForFunctionAsync("document.documentElement.dir === 'rtl' && !document.querySelector('[aria-busy=\"true\"]')", TimeSpan.FromSeconds(15));
+            }
+            catch (BrowserDriverException ex)
+            {
+                // Say what the page was showing, so a failure in CI can be read without a rerun.
+                var state = await admin.EvaluateAsync<string>("location.pathname + ' lang=' + document.documentElement.lang + ' dir=' + document.documentElement.dir + ' stored=' + localStorage.getItem('innovation-network.language') + ' busy=' + Array.from(document.querySelectorAll('[aria-busy=\"true\"]')).map(e => e.tagName + '#' + e.id).join(',') + ' h1=' + document.querySelector('h1')?.textContent");
+                Assert.Fail($"{path} did not settle right to left: {state} ({ex.Message})");
+            }
+
             var violations = await admin.AxeAsync();
             Assert.True(violations.Count == 0, path + ":\n" + AxeViolation.Describe(violations));
         }

@@ -32,6 +32,7 @@ public sealed class DurableSidecar : IHostedService, IAsyncDisposable
     private readonly TaskCompletionSource _firstAttempt = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private WebApplication? _host;
     private AzureStorageOrchestrationService? _service;
+    private StopOnceOrchestrationService? _dispatched;
     private Task? _retrying;
 
     public DurableSidecar(IOptions<DurableOptions> options, IOptions<StorageOptions> storage, StorageClients clients, ILoggerFactory loggerFactory)
@@ -95,7 +96,7 @@ public sealed class DurableSidecar : IHostedService, IAsyncDisposable
 
         // The sidecar stops its dispatchers without waiting for them; stop the provider here, so its
         // partition manager releases the leases now instead of fighting the next process for them.
-        if (_service is { } service)
+        if (_dispatched is { } service)
         {
             await service.StopAsync(isForced: true).WaitAsync(TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
@@ -206,15 +207,25 @@ public sealed class DurableSidecar : IHostedService, IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(_loggerFactory);
+        builder.Services.AddSingleton<IHostLifetime, StoppedByOwner>(); // not by Ctrl+C or SIGTERM on its own: the app stops it after its worker
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, Address.Port, listen => listen.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc(grpc => grpc.MaxReceiveMessageSize = 16 * 1024 * 1024);
-        builder.Services.AddSingleton<IOrchestrationService>(service);
+        _dispatched = new StopOnceOrchestrationService(service, _logger);
+        builder.Services.AddSingleton<IOrchestrationService>(_dispatched);
         builder.Services.AddSingleton<IOrchestrationServiceClient>(service);
         builder.Services.Configure<TaskHubGrpcServerOptions>(o => o.Mode = _options.EnableWorker ? TaskHubGrpcServerMode.ApiServerAndDispatcher : TaskHubGrpcServerMode.ApiServerOnly);
         builder.Services.AddSingleton<TaskHubGrpcServer>();
         var app = builder.Build();
         app.MapGrpcService<TaskHubGrpcServer>();
         return app;
+    }
+
+    /// <summary>A lifetime that waits for nothing and listens to no signal: the app starts and stops the sidecar.</summary>
+    private sealed class StoppedByOwner : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     private static int FreePort()
