@@ -108,7 +108,7 @@ public sealed class EmailHandOffTests(StackFixture stack)
         await sender.SendAsync(message);
         await dispatcher.SweepAsync(default);
         var early = await ReadRowAsync(stack, message);
-        time.Advance(EmailDispatcher.Lease + TimeSpan.FromSeconds(1));
+        time.Advance(new EmailOptions().ClaimLease + TimeSpan.FromSeconds(1));
         await dispatcher.SweepAsync(default);
 
         Assert.Equal(EmailStatus.Sending, early.Status);

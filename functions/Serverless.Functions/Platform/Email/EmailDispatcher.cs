@@ -18,8 +18,6 @@ public sealed class EmailDispatcher(
     ILogger<EmailDispatcher> logger,
     IEnumerable<IEmailFailureObserver>? observers = null)
 {
-    /// <summary>How long a claim holds a row; a claim whose holder died lapses and the sweep delivers the row.</summary>
-    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(30);
 
     /// <summary>Delivers the row with this key hash if it is due. Safe to call for any row, any number of times.</summary>
@@ -63,10 +61,10 @@ public sealed class EmailDispatcher(
     }
 
     /// <summary>Marks a row about to be written as claimed for a dispatcher of this process (see <see cref="DispatchAsync(EmailOutboxEntity, CancellationToken)"/>).</summary>
-    public static void ClaimBeforeWriting(EmailOutboxEntity entity, DateTimeOffset now)
+    public static void ClaimBeforeWriting(EmailOutboxEntity entity, DateTimeOffset now, TimeSpan lease)
     {
         entity.Status = EmailStatus.Sending;
-        entity.LeaseUntil = now + Lease;
+        entity.LeaseUntil = now + lease;
         entity.ClaimId = Guid.NewGuid().ToString("N");
         entity.Attempts = 1;
         entity.FirstAttemptAt = now;
@@ -109,7 +107,7 @@ public sealed class EmailDispatcher(
 
         var claim = Guid.NewGuid().ToString("N");
         entity.Status = EmailStatus.Sending;
-        entity.LeaseUntil = now + Lease;
+        entity.LeaseUntil = now + options.Value.ClaimLease;
         entity.ClaimId = claim;
         entity.Attempts++;
         entity.FirstAttemptAt ??= now;

@@ -26,6 +26,9 @@ public sealed class EmailOptions
 
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long a claim holds a row; a claim whose holder died lapses after it and the sweep delivers the row.</summary>
+    public TimeSpan ClaimLease { get; set; } = TimeSpan.FromMinutes(2);
+
     public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
 
     public sealed class SmtpSettings

@@ -33,7 +33,7 @@ public sealed class OutboxEmailSender(EmailOutbox outbox, IOptions<EmailOptions>
         {
             // Written already claimed for this process's dispatcher, which then delivers it without a
             // claim write of its own. Should this process die first, the claim lapses and the sweep delivers it.
-            EmailDispatcher.ClaimBeforeWriting(entity, time.GetUtcNow());
+            EmailDispatcher.ClaimBeforeWriting(entity, time.GetUtcNow(), options.Value.ClaimLease);
         }
 
         var payload = EmailOutboxEntity.Serialize(message);
