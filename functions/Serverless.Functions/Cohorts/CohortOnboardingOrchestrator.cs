@@ -58,7 +58,7 @@ public sealed class CohortOnboardingOrchestrator : TaskOrchestrator<CohortOnboar
 
         if (progress.Total > 0)
         {
-            await context.CallActivityAsync(nameof(SendCoordinatorSummary), new SendCoordinatorSummary.Input(input.CohortId, input.Round, progress), Retry);
+            await context.CallActivityAsync<bool>(nameof(SendCoordinatorSummary), new SendCoordinatorSummary.Input(input.CohortId, input.Round, progress), Retry);
         }
 
         return progress;

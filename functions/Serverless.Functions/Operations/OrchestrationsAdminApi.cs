@@ -122,7 +122,7 @@ public static class OrchestrationsAdminApi
     }
 
     public static async Task<Results<Ok<InstanceDetail>, ProblemHttpResult>> GetAsync(
-        DurableTaskClient client, DurableSidecar engine, string instanceId, CancellationToken cancellationToken)
+        DurableTaskClient client, IOrchestrationHistory engine, string instanceId, CancellationToken cancellationToken)
     {
         var instance = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken);
         if (instance is null)

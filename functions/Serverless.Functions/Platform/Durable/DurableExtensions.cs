@@ -30,6 +30,7 @@ public static class DurableExtensions
 
         builder.Services.AddSingleton<DurableSidecar>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DurableSidecar>());
+        builder.Services.AddSingleton<IOrchestrationHistory>(sp => sp.GetRequiredService<DurableSidecar>());
         builder.Services.AddSingleton(sp => GrpcChannel.ForAddress(sp.GetRequiredService<DurableSidecar>().Address));
 
         if (options.EnableWorker)

@@ -18,7 +18,7 @@ namespace Serverless.Functions.Platform.Durable;
 /// Storage that is down at start is logged once and retried in the background; meanwhile
 /// <see cref="Problem"/> says why, and the health endpoint reports it.
 /// </summary>
-public sealed class DurableSidecar : IHostedService, IAsyncDisposable
+public sealed class DurableSidecar : IHostedService, IAsyncDisposable, IOrchestrationHistory
 {
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan FirstAttemptWait = TimeSpan.FromSeconds(10);

@@ -45,8 +45,9 @@ public static class PlatformExtensions
     /// <summary>
     /// X-Forwarded-For and -Proto are believed only from the proxies named in ForwardedHeaders:KnownProxies
     /// (addresses) and ForwardedHeaders:KnownNetworks (CIDR ranges), none by default: otherwise any caller,
-    /// loopback included, could claim a fresh address and with it a fresh rate-limit allowance. Under the
-    /// Functions host (FUNCTIONS_CUSTOMHANDLER_PORT) the host on loopback is the proxy that forwards every request.
+    /// loopback included, could claim a fresh address and with it a fresh rate-limit allowance. In Azure
+    /// (ForwardedHeaders:TrustLoopback, set by the Functions entry point) the Functions host on loopback
+    /// is the proxy that forwards every request to the worker.
     /// </summary>
     internal static void ConfigureForwardedHeaders(ForwardedHeadersOptions options, IConfiguration configuration)
     {
@@ -66,19 +67,20 @@ public static class PlatformExtensions
             options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
         }
 
-        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT")))
+        if (configuration.GetValue<bool>("ForwardedHeaders:TrustLoopback"))
         {
             options.KnownProxies.Add(System.Net.IPAddress.Loopback);
             options.KnownProxies.Add(System.Net.IPAddress.IPv6Loopback);
         }
     }
 
-    public static WebApplication UsePlatform(this WebApplication app)
+    /// <summary>The first middleware of both hosts: headers, forwarded addresses, errors as ProblemDetails, the API explorer page.</summary>
+    public static IApplicationBuilder UsePlatform(this IApplicationBuilder app)
     {
         app.UseSecurityHeaders();
 
         // With no proxy named the middleware would believe every caller, so it is left out.
-        var forwarded = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ForwardedHeadersOptions>>().Value;
+        var forwarded = app.ApplicationServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<ForwardedHeadersOptions>>().Value;
         if (forwarded.KnownProxies.Count > 0 || forwarded.KnownIPNetworks.Count > 0)
         {
             app.UseForwardedHeaders();
@@ -86,7 +88,6 @@ public static class PlatformExtensions
 
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.MapOpenApi();
         app.UseSwaggerUI(o =>
         {
             o.SwaggerEndpoint("/openapi/v1.json", "Innovation Network API");

@@ -37,8 +37,8 @@ public static class DataProtectionKeys
     }
 
     /// <summary>Says where the keys are, once, at start.</summary>
-    public static void LogDataProtectionKeys(this WebApplication app) =>
-        app.Logger.LogInformation(
+    public static void LogDataProtectionKeys(this IApplicationBuilder app) =>
+        app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DataProtectionKeys)).LogInformation(
             "Data-protection keys are kept in blob {Container}/{Blob} of the app's storage account, shared by every instance; they are not encrypted at rest by a key-encryption key",
             Container,
             BlobName);

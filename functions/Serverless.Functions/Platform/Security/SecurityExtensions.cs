@@ -35,7 +35,7 @@ public static class SecurityExtensions
     }
 
     /// <summary>Goes after UsePlatform and before every API map.</summary>
-    public static WebApplication UseSecurity(this WebApplication app)
+    public static IApplicationBuilder UseSecurity(this IApplicationBuilder app)
     {
         app.LogDataProtectionKeys();
         app.UseAuthentication();
