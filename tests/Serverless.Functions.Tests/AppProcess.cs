@@ -46,7 +46,6 @@ public sealed class AppProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         info.ArgumentList.Add(Path.Combine(directory, "Serverless.Functions.dll"));
-        info.Environment.Remove("FUNCTIONS_CUSTOMHANDLER_PORT");
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
         info.Environment["ASPNETCORE_URLS"] = baseUrl;
         info.Environment["Logging__Console__FormatterName"] = "simple";

@@ -10,13 +10,16 @@ public sealed class HostJsonTests
     private static readonly JsonElement HostJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "host.json"))).RootElement;
 
     [Fact]
-    public void HostJson_CustomHandler_RunsThisAppWithHttpForwardingUnderApi()
+    public void HostJson_IsolatedWorker_DurableTaskOnAzureStorage_UnderApi()
     {
         Assert.Equal("2.0", HostJson.GetProperty("version").GetString());
-        var handler = HostJson.GetProperty("customHandler");
-        Assert.Equal(typeof(Program).Assembly.GetName().Name, handler.GetProperty("description").GetProperty("defaultExecutablePath").GetString());
-        Assert.True(handler.GetProperty("enableForwardingHttpRequest").GetBoolean());
-        Assert.Equal("api", HostJson.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString());
+        Assert.False(HostJson.TryGetProperty("customHandler", out _));
+        var extensions = HostJson.GetProperty("extensions");
+        Assert.Equal("api", extensions.GetProperty("http").GetProperty("routePrefix").GetString());
+
+        // The hub name comes from the same setting the app reads (Durable:TaskHubName, app setting Durable__TaskHubName).
+        Assert.Equal("%Durable:TaskHubName%", extensions.GetProperty("durableTask").GetProperty("hubName").GetString());
+        Assert.Equal("AzureStorage", extensions.GetProperty("durableTask").GetProperty("storageProvider").GetProperty("type").GetString());
     }
 
     [Fact]
