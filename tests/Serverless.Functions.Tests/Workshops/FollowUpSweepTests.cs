@@ -28,8 +28,8 @@ public sealed class FollowUpSweepTests(StackFixture stack)
         }
 
         await factory.Services.GetServices<IMaintenanceSweep>().OfType<RegistrationFollowUpSweep>().Single().SweepAsync(default);
-        var second = (await stack.Mail.WaitForMessagesToAsync(people[1].Email, 1, TimeSpan.FromSeconds(20))).Single();
-        var third = (await stack.Mail.WaitForMessagesToAsync(people[2].Email, 1, TimeSpan.FromSeconds(20))).Single();
+        var second = (await stack.Mail.WaitForMessagesToAsync(people[1].Email, 1, TimeSpan.FromSeconds(60))).Single();
+        var third = (await stack.Mail.WaitForMessagesToAsync(people[2].Email, 1, TimeSpan.FromSeconds(60))).Single();
 
         Assert.Equal([SeatOutcome.Confirmed, SeatOutcome.Waitlisted, SeatOutcome.Waitlisted], outcomes);
         Assert.Contains("at place 1.", second.GetProperty("text").GetString()!, StringComparison.Ordinal);
