@@ -1,7 +1,9 @@
 // The Innovation Network in Azure (DESIGN.md sections 2 and 6), deployed with `azd up`:
-// a Flex Consumption function app running the ASP.NET Core app as a custom handler, a Static Web App
-// for the portal with the function app linked as its /api backend, Storage, Communication Services
-// Email, Key Vault and Application Insights. Every module is a local file, so this compiles offline.
+// a Flex Consumption function app running the app as a .NET isolated worker with Durable Functions,
+// a Static Web App for the portal with the function app linked as its /api backend, one Storage
+// account (host storage, task hub and the app's data, all reached with a managed identity),
+// Communication Services Email, Key Vault and Application Insights. Every module is a local file,
+// so this compiles offline.
 targetScope = 'subscription'
 
 @minLength(1)
@@ -58,7 +60,8 @@ var abbrs = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = { 'azd-env-name': environmentName }
 
-// The durable runtime's task hub; its queues are "<hub>-control" and "<hub>-workitems".
+// The Durable Functions task hub. Its tables, queues ("<hub>-control-NN", "<hub>-workitems") and
+// lease blobs are created by the Durable Task extension at first start, in the host storage account.
 var taskHubName = 'innovation'
 var functionAppName = '${abbrs.webSitesFunctions}${resourceToken}'
 // Flex Consumption deploys from this container; the name is unique per app, as the platform's samples do.
@@ -91,9 +94,8 @@ module storage 'core/storage/storage-account.bicep' = {
       deploymentContainerName
       'email-payloads'
     ]
+    // The email outbox nudge queue, listened to by a [QueueTrigger] from the first start.
     queues: [
-      '${taskHubName}-control'
-      '${taskHubName}-workitems'
       'email-outbox'
     ]
     tables: [
@@ -173,7 +175,6 @@ module api 'app/api.bicep' = {
     storageTableEndpoint: storage.outputs.tableEndpoint
     deploymentContainerName: deploymentContainerName
     applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
-    keyVaultEndpoint: keyVault.outputs.endpoint
     communicationEndpoint: email.outputs.endpoint
     emailSenderAddress: email.outputs.senderAddress
     taskHubName: taskHubName

@@ -1,5 +1,5 @@
-metadata description = '''The API: the ASP.NET Core app run by Azure Functions as a custom handler (DESIGN.md section 2)
-on a Flex Consumption plan, with the app settings it reads in Functions mode.'''
+metadata description = '''The API: the app as a .NET isolated Azure Functions app (Durable Functions for its orchestrations,
+one HTTP function running its ASP.NET Core pipeline) on a Flex Consumption plan, with the app settings it reads in Azure.'''
 
 param name string
 param planName string
@@ -17,11 +17,10 @@ param storageTableEndpoint string
 param deploymentContainerName string
 
 param applicationInsightsConnectionString string
-param keyVaultEndpoint string
 param communicationEndpoint string
 param emailSenderAddress string
 
-@description('Task hub of the durable runtime; the function.json queue triggers resolve %Durable__TaskHubName% from it.')
+@description('Task hub of Durable Functions (its tables, queues and blobs in the host storage account); host.json reads it as %Durable:TaskHubName%.')
 param taskHubName string
 
 @description('Public address of the portal (the Static Web App), for links in emails.')
@@ -31,8 +30,14 @@ param maximumInstanceCount int = 40
 param instanceMemoryMB int = 2048
 
 var appSettings = {
-  // Functions host: identity-based host storage (no keys); queue triggers use this connection too.
+  // Functions host: identity-based host storage (no keys), as the user-assigned identity. Durable
+  // Functions keeps its task hub here and the email outbox queue trigger listens here. The service
+  // URIs come from the account itself, so the connection holds in any cloud; accountName alone
+  // would build public-cloud addresses.
   AzureWebJobsStorage__accountName: storageAccountName
+  AzureWebJobsStorage__blobServiceUri: storageBlobEndpoint
+  AzureWebJobsStorage__queueServiceUri: storageQueueEndpoint
+  AzureWebJobsStorage__tableServiceUri: storageTableEndpoint
   AzureWebJobsStorage__credential: 'managedidentity'
   AzureWebJobsStorage__clientId: identityClientId
 
@@ -40,26 +45,26 @@ var appSettings = {
   APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
 
-  // DefaultAzureCredential in the app picks the user-assigned identity by this client id.
+  // DefaultAzureCredential in the worker picks the user-assigned identity by this client id.
   AZURE_CLIENT_ID: identityClientId
-  AZURE_KEY_VAULT_ENDPOINT: keyVaultEndpoint
 
-  // The app's own storage: the account endpoints, reached with DefaultAzureCredential.
+  // The app's own tables, queues and blobs: the account endpoints, reached with DefaultAzureCredential.
   Storage__TableEndpoint: storageTableEndpoint
   Storage__QueueEndpoint: storageQueueEndpoint
   Storage__BlobEndpoint: storageBlobEndpoint
 
-  // Functions mode: the host's queue and timer triggers drive the runtime and the email outbox,
-  // so the app's own pollers stay off and the plan can scale on queue length.
+  // The task hub's name, for host.json's durableTask section and the app's DurableOptions alike.
   Durable__TaskHubName: taskHubName
-  Durable__EnablePollers: 'false'
-  Email__EnablePollers: 'false'
 
+  // In Azure the [QueueTrigger] and [TimerTrigger] functions drive the email outbox, so the app's
+  // own pollers stay off and the plan scales on queue length.
+  Email__EnablePollers: 'false'
   Email__Provider: 'AzureCommunicationServices'
   Email__AcsEndpoint: communicationEndpoint
   Email__From: emailSenderAddress
 
-  Web__PublicBaseUrl: webBaseUrl
+  // Emailed links open the portal on the Static Web App.
+  Auth__PublicBaseUrl: webBaseUrl
   DemoData__Enabled: 'false'
 }
 
@@ -74,9 +79,10 @@ module functionApp '../core/host/functions-flexconsumption.bicep' = {
     identityId: identityId
     storageAccountName: storageAccountName
     deploymentContainerName: deploymentContainerName
-    // A custom handler: the host starts the self-contained Serverless.Functions executable named in host.json.
-    runtimeName: 'custom'
-    runtimeVersion: '1.0'
+    // The .NET isolated worker on .NET 10; Flex Consumption derives FUNCTIONS_WORKER_RUNTIME and the
+    // host version from this, so neither is an app setting.
+    runtimeName: 'dotnet-isolated'
+    runtimeVersion: '10.0'
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
     appSettings: appSettings
