@@ -142,14 +142,12 @@ public static class OrchestrationsAdminApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["eventName"] = ["The event name must be 1-100 characters."] });
         }
 
+        // Event data over what the engine takes is refused before anything is written: 400 naming the limit.
         var limit = options.Value.MaxPayloadBytes;
+        var tooLarge = new Dictionary<string, string[]> { ["body"] = [$"The event data may be at most {limit} bytes."] };
         if (request.ContentLength > limit)
         {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status413PayloadTooLarge,
-                title: "The event data is too large.",
-                detail: $"The event data may be at most {limit} bytes.",
-                extensions: new Dictionary<string, object?> { ["limit"] = limit });
+            return TypedResults.ValidationProblem(tooLarge);
         }
 
         if (await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken) is null)
@@ -160,9 +158,22 @@ public static class OrchestrationsAdminApi
         JsonElement? payload = null;
         if (request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0)
         {
+            // A body without a length (chunked) is read up to the limit and refused past it.
+            using var buffer = new MemoryStream();
+            var chunk = new byte[16 * 1024];
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+            {
+                buffer.Write(chunk, 0, read);
+                if (buffer.Length > limit)
+                {
+                    return TypedResults.ValidationProblem(tooLarge);
+                }
+            }
+
             try
             {
-                payload = await JsonSerializer.DeserializeAsync<JsonElement>(request.Body, cancellationToken: cancellationToken);
+                payload = JsonSerializer.Deserialize<JsonElement>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
             }
             catch (JsonException ex)
             {

@@ -33,7 +33,44 @@ public sealed class OrchestrationsAdminApiTests(StackFixture stack)
     private PlatformFactory Factory() => PortalTestHost.Create(
         stack,
         services => services.AddOrchestrations(r => r.AddOrchestrator<ApprovalOrchestrator>().AddActivity<RecordDecision>()),
-        ("Durable:TaskHubName", "admin" + Guid.NewGuid().ToString("N")[..8]));
+        ("Durable:TaskHubName", "admin" + Guid.NewGuid().ToString("N")[..8]),
+        ("Durable:MaxPayloadBytes", "4096"));
+
+    [Fact]
+    public async Task RaiseEvent_DataOverTheEngineLimit_Is400NamingTheLimit_AndTheInstanceWaitsOn()
+    {
+        await using var factory = Factory();
+        var admin = await factory.SignedInAsAsync("admin");
+        var client = factory.Services.GetRequiredService<DurableTaskClient>();
+        var id = await client.ScheduleNewOrchestrationInstanceAsync(nameof(ApprovalOrchestrator), "nomination 19");
+        await WaitForAsync(admin, id, "Running");
+
+        using var tooLarge = await admin.PostAsJsonAsync($"/api/admin/orchestrations/{id}/events/Decision", new string('x', 5000));
+        using var chunkedBody = new ChunkedJson(new string('y', 5000));
+        chunkedBody.Headers.ContentType = new("application/json");
+        using var chunked = await admin.PostAsync($"/api/admin/orchestrations/{id}/events/Decision", chunkedBody);
+        using var fits = await admin.PostAsJsonAsync($"/api/admin/orchestrations/{id}/events/Decision", "approved");
+        var detail = await WaitForAsync(admin, id, "Completed");
+
+        Assert.Equal(HttpStatusCode.BadRequest, tooLarge.StatusCode);
+        Assert.Contains("4096 bytes", (await tooLarge.ProblemAsync()).GetProperty("errors").GetProperty("body")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, chunked.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, fits.StatusCode);
+        Assert.Equal("NOMINATION 19: APPROVED", detail.GetProperty("output").GetString());
+    }
+
+    /// <summary>A JSON string sent without a Content-Length, as a chunked request is.</summary>
+    private sealed class ChunkedJson(string text) : HttpContent
+    {
+        protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) =>
+            JsonSerializer.SerializeAsync(stream, text);
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = -1;
+            return false;
+        }
+    }
 
     [Fact]
     public async Task RaiseEvent_ThroughTheAdminApi_CompletesTheInstanceWithHistory()
