@@ -4,7 +4,7 @@ import { resetAntiforgeryToken } from '../api/http';
 import { useI18n } from '../i18n/I18nProvider';
 import { isLanguage } from '../i18n/catalogue';
 import { fetchMe, isMe, normaliseMe, saveMyLanguage, signOut as postSignOut, type Me } from './api';
-import { clearLanguagePending, markLanguagePending, pendingLanguageOf } from './pendingLanguage';
+import { anyone, clearLanguagePending, markLanguagePending, pendingLanguageOf } from './pendingLanguage';
 import { CodedApiError } from './request';
 
 /**
@@ -37,24 +37,38 @@ export function SessionProvider({ initial, children }: SessionProviderProps) {
   const [me, setMe] = useState<Me | null>(initial ? { ...normaliseMe(initial), language } : null);
   // The language being adopted from the person's record; not to be saved back.
   const adopting = useRef<string | null>(null);
+  // The language now, and the one the page had when the session was last known (or the page loaded).
+  const current = useRef(language);
+  current.current = language;
+  const settled = useRef(language);
 
   const adopt = useCallback(
     (person: Me) => {
       const next = normaliseMe(person);
       setMe(next);
       setStatus('signedIn');
+      if (current.current !== settled.current) {
+        // Chosen on this page before the session was known (a quick hand on the switcher while the
+        // page loads): the choice wins over the record, and the effect below saves it.
+        settled.current = current.current;
+        return;
+      }
       const pending = pendingLanguageOf(next.personId);
       if (pending !== null && isLanguage(pending)) {
         // Chosen here but not saved yet (the page was reloaded before the save landed): the
         // choice wins over the record and is saved again.
-        if (pending !== language) {
+        settled.current = pending;
+        if (pending !== current.current) {
           setLanguage(pending);
         }
         return;
       }
-      if (isLanguage(next.language) && next.language !== language) {
+      if (isLanguage(next.language) && next.language !== current.current) {
         adopting.current = next.language;
+        settled.current = next.language;
         setLanguage(next.language);
+      } else {
+        settled.current = current.current;
       }
     },
     [language, setLanguage],
@@ -82,9 +96,20 @@ export function SessionProvider({ initial, children }: SessionProviderProps) {
     }
   }, [refresh]);
 
+  // A language chosen while the page still asks who is signed in is kept for whoever it turns out
+  // to be, so leaving the page before the answer does not lose it; an anonymous answer drops it.
+  useEffect(() => {
+    if (status === 'loading' && language !== settled.current) {
+      markLanguagePending(anyone, language);
+    } else if (status === 'anonymous') {
+      clearLanguagePending(anyone, language);
+    }
+  }, [language, status]);
+
   // A language chosen while signed in is remembered on the person's record.
   useEffect(() => {
     if (!me) return;
+    settled.current = language;
     if (adopting.current !== null) {
       if (adopting.current === language) adopting.current = null;
       return;

@@ -4,6 +4,9 @@
 
 const pendingLanguageKey = 'innovation-network.language.pending';
 
+/** The person of a choice made before the page knew who is signed in: whoever it turns out to be. */
+export const anyone = '*';
+
 interface Pending {
   personId: string;
   language: string;
@@ -21,7 +24,7 @@ function storage(): Storage | undefined {
 export function pendingLanguageOf(personId: string, store: Storage | undefined = storage()): string | null {
   try {
     const value = JSON.parse(store?.getItem(pendingLanguageKey) ?? 'null') as Partial<Pending> | null;
-    return value && value.personId === personId && typeof value.language === 'string' ? value.language : null;
+    return value && (value.personId === personId || value.personId === anyone) && typeof value.language === 'string' ? value.language : null;
   } catch {
     return null;
   }
@@ -38,7 +41,7 @@ export function markLanguagePending(personId: string, language: string, store: S
 /** Clears the mark once the server has saved this choice (not a newer one made meanwhile). */
 export function clearLanguagePending(personId: string, language: string, store: Storage | undefined = storage()): void {
   try {
-    if (pendingLanguageOf(personId, store) === language) {
+    if (pendingLanguageOf(personId, store) === language || (personId === anyone && store?.getItem(pendingLanguageKey)?.includes(`"${anyone}"`))) {
       store?.removeItem(pendingLanguageKey);
     }
   } catch {

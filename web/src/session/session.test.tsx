@@ -128,6 +128,48 @@ describe('sign-in', () => {
     await waitFor(() => expect(localStorage.getItem('innovation-network.language.pending')).toBeNull());
   });
 
+  it('keeps a language chosen while the page was still asking who is signed in, and saves it', async () => {
+    let answer: (response: Response) => void = () => {};
+    const fetchMock = mockApi({
+      'GET /api/auth/me': () => new Promise<Response>((resolve) => (answer = resolve)),
+      'PUT /api/auth/me/language': () => jsonResponse(200, { ...testAdmin, language: 'ar' }),
+    });
+    window.history.replaceState(null, '', '/');
+    render(<App language="en" />);
+    fireEvent.change(screen.getByLabelText('Language'), { target: { value: 'ar' } });
+    await waitFor(() => expect(document.documentElement.dir).toBe('rtl'));
+
+    answer(jsonResponse(200, { ...testAdmin, language: 'en' }));
+
+    await waitFor(() => expect(calls(fetchMock).some((c) => c.method === 'PUT')).toBe(true));
+    expect(JSON.parse(calls(fetchMock).find((c) => c.method === 'PUT')!.body as string)).toEqual({ language: 'ar' });
+    expect(document.documentElement.lang).toBe('ar');
+    expect(localStorage.getItem('innovation-network.language')).toBe('ar');
+  });
+
+  it('keeps a language chosen before the session was known even when the page is left at once', async () => {
+    const fetchMock = mockApi({ 'GET /api/auth/me': () => new Promise<Response>(() => {}) });
+    window.history.replaceState(null, '', '/');
+    const first = render(<App language="en" />);
+    fireEvent.change(screen.getByLabelText('Language'), { target: { value: 'ar' } });
+    await waitFor(() => expect(document.documentElement.dir).toBe('rtl'));
+    first.unmount();
+
+    // The next page starts in the stored language; the record still says English.
+    fetchMock.mockClear();
+    const next = mockApi({
+      'GET /api/auth/me': () => jsonResponse(200, { ...testAdmin, language: 'en' }),
+      'PUT /api/auth/me/language': () => jsonResponse(200, { ...testAdmin, language: 'ar' }),
+    });
+    render(<App language="ar" />);
+
+    await waitFor(() => expect(calls(next).some((c) => c.method === 'PUT')).toBe(true));
+    expect(JSON.parse(calls(next).find((c) => c.method === 'PUT')!.body as string)).toEqual({ language: 'ar' });
+    await waitFor(() => expect(localStorage.getItem('innovation-network.language.pending')).toBeNull());
+    expect(document.documentElement.lang).toBe('ar');
+    expect(localStorage.getItem('innovation-network.language')).toBe('ar');
+  });
+
   it('adopts the record’s language on load when the pending choice is someone else’s', async () => {
     localStorage.setItem('innovation-network.language.pending', JSON.stringify({ personId: 'another-person', language: 'pl' }));
     const fetchMock = mockApi({ 'GET /api/auth/me': () => jsonResponse(200, { ...testAdmin, language: 'ar' }) });
