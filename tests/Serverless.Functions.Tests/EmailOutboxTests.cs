@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -140,41 +138,4 @@ public sealed class EmailOutboxTests(StackFixture stack)
         await transport.Received(1).DeliverAsync(Arg.Is<EmailMessage>(m => m.MessageKey == message.MessageKey), Arg.Any<CancellationToken>());
         Assert.Equal(EmailStatus.Sent, (await ReadRowAsync(stack, message)).Status);
     }
-
-    [Fact]
-    public async Task EmailOutboxInvocation_QueueTriggerPayload_DeliversTheMessage()
-    {
-        await using var factory = PlatformFactory.ForStorage(stack.Storage.ConnectionString, stack.Mail.SmtpPort, pollers: false);
-        using var client = factory.CreateClient();
-        var sender = factory.Services.GetRequiredService<IEmailSender>();
-        var to = $"functions-{Guid.NewGuid():N}@example.gov";
-        var message = Message("functions/" + to, to);
-        await sender.SendAsync(message);
-
-        using var response = await client.PostAsJsonAsync("/email-outbox", new
-        {
-            Data = new { queueItem = message.KeyHash },
-            Metadata = new { DequeueCount = 1 },
-        });
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var body = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
-        Assert.Equal("email Delivered", body.GetProperty("logs")[0].GetString());
-        Assert.Single(await stack.Mail.WaitForMessagesToAsync(to, 1, TimeSpan.FromSeconds(10)));
-    }
-
-    [Fact]
-    public async Task EmailOutboxInvocation_WithoutData_Returns400Problem()
-    {
-        await using var factory = PlatformFactory.ForStorage(stack.Storage.ConnectionString, pollers: false);
-        using var client = factory.CreateClient();
-
-        using var response = await client.PostAsJsonAsync("/email-outbox", new { Metadata = new { } });
-
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-    }
-
-
-
 }
