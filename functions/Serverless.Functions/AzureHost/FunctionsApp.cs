@@ -3,6 +3,8 @@ using Azure.Core.Serialization;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.DurableTask.Client;
+using Microsoft.Azure.Functions.Worker.OpenTelemetry;
+using OpenTelemetry;
 using Serverless.Functions.Platform.Configuration;
 using Serverless.Functions.Platform.Durable;
 using Serverless.Functions.Platform.Hosting;
@@ -53,6 +55,10 @@ public static class FunctionsApp
 
         builder.AddFeatures();
         builder.AddDurableFromFunctionsHost();
+
+        // The host's invocation spans (HTTP, queue, timer, orchestrator and activity triggers) become
+        // the parents of the app's own; AddFeatures set up the sources and exporters.
+        builder.Services.AddOpenTelemetry().UseFunctionsWorkerDefaults();
         builder.Services.AddSingleton<ApiPipeline>();
         return builder;
     }
