@@ -2,6 +2,7 @@ using System.Text.Json;
 using Azure.Core.Serialization;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.DurableTask.Client;
 using Serverless.Functions.Platform.Configuration;
 using Serverless.Functions.Platform.Durable;
@@ -53,6 +54,10 @@ public static class FunctionsApp
 
         builder.AddFeatures();
         builder.AddDurableFromFunctionsHost();
+
+        // The host's invocation spans (HTTP, queue, timer, orchestrator and activity triggers) become
+        // the parents of the app's own; AddFeatures set up the sources and exporters.
+        builder.Services.AddOpenTelemetry().UseFunctionsWorkerDefaults();
         builder.Services.AddSingleton<ApiPipeline>();
         return builder;
     }

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
+using Serverless.Functions.Platform.Telemetry;
 
 namespace Serverless.Functions.Platform.Email;
 
@@ -133,6 +135,8 @@ public sealed class EmailDispatcher(
 
     private async Task<DispatchOutcome> DeliverClaimedAsync(TableClient table, EmailOutboxEntity entity, string claim, CancellationToken cancellationToken)
     {
+        // In the trace of whoever queued the message, whichever way the row reached this dispatcher.
+        using var span = EmailTracing.StartDelivery(entity);
         var delivered = false;
         try
         {
@@ -145,6 +149,7 @@ public sealed class EmailDispatcher(
             entity.LastError = null;
             await RecordSentAsync(table, entity, claim);
             logger.LogInformation("Email {MessageKey} delivered to {To} on attempt {Attempt}", entity.MessageKey, entity.To, entity.Attempts);
+            span?.SetStatus(ActivityStatusCode.Ok);
             return DispatchOutcome.Delivered;
         }
         catch (Exception ex) when (delivered && ex is not OperationCanceledException)
@@ -174,6 +179,7 @@ public sealed class EmailDispatcher(
         }
         catch (Exception ex)
         {
+            span?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
             var failed = entity.Attempts >= options.Value.MaxAttempts;
             entity.Status = failed ? EmailStatus.Failed : EmailStatus.Pending;
             entity.LeaseUntil = null;

@@ -50,6 +50,9 @@ public sealed class EmailOutboxEntity : ITableEntity
 
     public string? LastError { get; set; }
 
+    /// <summary>The W3C traceparent of the span that queued the message, so its delivery joins that trace; null on rows from before, or queued outside a trace.</summary>
+    public string? TraceParent { get; set; }
+
     public static string PartitionFor(string keyHash) => keyHash[..2];
 
     public static EmailOutboxEntity From(EmailMessage message, DateTimeOffset now) => new()

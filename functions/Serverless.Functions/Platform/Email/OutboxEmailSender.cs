@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Azure;
 using Microsoft.Extensions.Options;
 using Serverless.Functions.Platform.Storage;
+using Serverless.Functions.Platform.Telemetry;
 
 namespace Serverless.Functions.Platform.Email;
 
@@ -28,6 +29,7 @@ public sealed class OutboxEmailSender(EmailOutbox outbox, IOptions<EmailOptions>
         ArgumentException.ThrowIfNullOrWhiteSpace(message.To);
 
         var entity = EmailOutboxEntity.From(message, time.GetUtcNow());
+        entity.TraceParent = EmailTracing.CurrentTraceParent();
         var handOff = options.Value.EnablePollers;
         if (handOff)
         {

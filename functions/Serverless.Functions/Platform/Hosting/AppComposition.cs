@@ -10,6 +10,7 @@ using Serverless.Functions.Platform.Http;
 using Serverless.Functions.Platform.Localization;
 using Serverless.Functions.Platform.Security;
 using Serverless.Functions.Platform.Storage;
+using Serverless.Functions.Platform.Telemetry;
 using Serverless.Functions.Registry;
 using Serverless.Functions.Workshops;
 
@@ -25,6 +26,7 @@ public static class AppComposition
     /// <summary>Every feature's services. The orchestration engine is added by each host.</summary>
     public static IHostApplicationBuilder AddFeatures(this IHostApplicationBuilder builder)
     {
+        builder.AddTelemetry();
         builder.AddPlatform();
         builder.AddStorage();
         builder.AddEmail();
