@@ -20,7 +20,7 @@ public sealed class HealthApiTests(StackFixture stack)
         Assert.Equal("Healthy", body.RootElement.GetProperty("status").GetString());
         var checks = body.RootElement.GetProperty("checks").EnumerateArray()
             .ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("status").GetString());
-        Assert.Equal(["blobs", "orchestrations", "queues", "tables"], checks.Keys.Order());
+        Assert.Equal(["blobs", "email", "orchestrations", "queues", "tables"], checks.Keys.Order());
         Assert.All(checks.Values, status => Assert.Equal("Healthy", status));
     }
 
@@ -56,6 +56,31 @@ public sealed class HealthApiTests(StackFixture stack)
         Assert.Equal(HttpStatusCode.ServiceUnavailable, second.StatusCode);
         var detail = JsonDocument.Parse(await second.Content.ReadAsStringAsync()).RootElement.GetProperty("detail").GetString();
         Assert.StartsWith("Storage settings are invalid", detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Email:Provider", "Pigeon", "Email:Provider")]
+    [InlineData("Email:From", "not an address", "Email:From")]
+    [InlineData("Email:AcsEndpoint", "http://plain.example", "Email:AcsEndpoint")]
+    public async Task GetHealth_MalformedEmailSetting_Returns503NamingItAndKeepsServing(string key, string value, string named)
+    {
+        var settings = new List<(string, string?)> { (key, value) };
+        if (key == "Email:AcsEndpoint")
+        {
+            settings.Add(("Email:Provider", "AzureCommunicationServices"));
+        }
+
+        await using var factory = Identity.PortalTestHost.Create(stack, [.. settings]);
+        using var client = factory.CreateClient();
+
+        using var health = await client.GetAsync("/api/health");
+        using var antiforgery = await client.GetAsync("/api/auth/antiforgery");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+        var problem = JsonDocument.Parse(await health.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("Not working: email", problem.GetProperty("title").GetString());
+        Assert.Contains(named, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, antiforgery.StatusCode);
     }
 
     [Fact]

@@ -41,7 +41,7 @@ public static class HealthApi
         return TypedResults.Problem(new ProblemDetails
         {
             Type = "https://tools.ietf.org/html/rfc9110#section-15.6.4",
-            Title = "Storage is unreachable: " + string.Join(", ", failing.Select(c => c.Name)),
+            Title = (failing.Any(c => c.Name is "tables" or "queues" or "blobs") ? "Storage is unreachable: " : "Not working: ") + string.Join(", ", failing.Select(c => c.Name)),
             Status = StatusCodes.Status503ServiceUnavailable,
             Detail = string.Join(" ", failing.Select(c => c.Description)),
             Extensions = { ["health"] = nameof(HealthStatus.Unhealthy), ["checks"] = checks },

@@ -28,6 +28,10 @@ public static class EmailExtensions
                 : ActivatorUtilities.CreateInstance<SmtpEmailTransport>(sp));
         builder.Services.AddHostedService<EmailDispatcherService>();
 
+        builder.Services.AddSingleton<EmailSettingsCheck>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<EmailSettingsCheck>());
+        builder.Services.AddHealthChecks().AddCheck<EmailSettingsCheck>("email");
+
         return builder;
     }
 }
