@@ -134,8 +134,7 @@ public sealed partial class CohortsTests(PortalFixture portal)
         Assert.Equal("The phone is what they know", await admin.EvaluateAsync<string>("document.getElementById('fb-sub-1-0-0').value"));
 
         // Every cohort page, right to left in Arabic, passes the accessibility check.
-        await admin.SelectOptionAsync(Target.Css("#language-select"), "ar");
-        await admin.WaitForFunctionAsync("document.documentElement.lang === 'ar'");
+        await PortalSignIn.ChooseLanguageAsync(admin, "ar");
         (string Path, string Ready)[] pages =
         [
             ($"/cohorts/c/{cohortId}/challenges/{personId}", "#fb-sub-1-0-0"),

@@ -115,15 +115,21 @@ internal static partial class PortalSignIn
         await page.ClickAsync(Target.Css("main button.button"));
         await page.WaitForAsync(Target.Css(".session-menu__sign-out"));
         // Sign-in adopts the person's remembered language; choose the one the test needs.
+        await ChooseLanguageAsync(page, language);
+    }
+
+    /// <summary>
+    /// Chooses the language with the page's switcher and waits until it is saved on the signed-in
+    /// person's record, so a page loaded next starts in it instead of racing the save.
+    /// </summary>
+    public static async Task ChooseLanguageAsync(BrowserPage page, string language)
+    {
         await page.SelectOptionAsync(Target.Css("#language-select"), language);
         await page.WaitForFunctionAsync($"document.documentElement.lang === '{language}'");
-
-        // The choice is saved on the person's record in the background. A page loaded before that
-        // save lands adopts the language remembered from an earlier test (say Arabic), so wait for it.
         var deadline = DateTime.UtcNow.AddSeconds(15);
         while (await page.EvaluateAsync<string>("fetch('/api/auth/me').then(r => r.json()).then(m => m.language)") != language)
         {
-            Assert.True(DateTime.UtcNow < deadline, $"The language '{language}' was not saved on the admin's record.");
+            Assert.True(DateTime.UtcNow < deadline, $"The language '{language}' was not saved on the person's record.");
             await Task.Delay(100);
         }
     }
