@@ -138,23 +138,7 @@ public sealed class AppProcess : IAsyncDisposable
 
     public string Tail(int count) => string.Join('\n', _lines.TakeLast(count));
 
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync();
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // Gone already.
-        }
-
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => _process.StopAsync();
 
     private static async Task RefreshAntiforgeryAsync(HttpClient client)
     {

@@ -13,7 +13,7 @@ namespace Serverless.Functions.Tests.AzureHost;
 /// <summary>The Azure worker built as the Functions host would start it (not run), on the test stack's storage and mail.</summary>
 internal static class AzureHostTestKit
 {
-    public static IHost Build(StackFixture stack)
+    public static IHost Build(StackFixture stack, Action<IServiceCollection>? services = null)
     {
         var builder = FunctionsApp.CreateBuilder([]);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -23,6 +23,7 @@ internal static class AzureHostTestKit
             ["Auth:PublicBaseUrl"] = "http://portal.test",
             ["DemoData:Enabled"] = "false",
         });
+        services?.Invoke(builder.Services);
         return builder.Build();
     }
 

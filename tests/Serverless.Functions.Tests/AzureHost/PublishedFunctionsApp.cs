@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Serverless.Testing;
 
 namespace Serverless.Functions.Tests.AzureHost;
@@ -14,27 +13,10 @@ public sealed class PublishedFunctionsApp : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var project = Path.Combine(RepositoryPaths.Root, "functions", "Serverless.Functions", "Serverless.Functions.csproj");
-        var start = new ProcessStartInfo("dotnet")
+        var publish = await CommandLine.RunAsync("dotnet", ["publish", project, "-c", "Release", "-o", Folder, "--nologo", "-v", "quiet", "-clp:ErrorsOnly"], TimeSpan.FromMinutes(10));
+        if (publish.ExitCode != 0)
         {
-            ArgumentList = { "publish", project, "-c", "Release", "-o", Folder, "--nologo", "-v", "quiet", "-clp:ErrorsOnly" },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = RepositoryPaths.Root,
-        };
-
-        // dotnet test hands its own MSBuild settings to child processes; a nested build must not inherit them.
-        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase) || k.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase)).ToList())
-        {
-            start.Environment.Remove(name);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(10));
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"dotnet publish failed ({process.ExitCode}):\n{await output}\n{await errors}");
+            throw new InvalidOperationException($"dotnet publish failed ({publish.ExitCode}):\n{publish.Output}\n{publish.Errors}");
         }
     }
 

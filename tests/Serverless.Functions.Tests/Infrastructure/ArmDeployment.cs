@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -52,29 +51,13 @@ internal sealed class ArmDeployment
     /// <summary>Compiles infra/main.bicep with scripts/bicep.sh (the pinned Bicep CLI) and parses its ARM JSON.</summary>
     public static async Task<ArmDeployment> CompileMainAsync()
     {
-        var info = new ProcessStartInfo("bash")
+        var build = await CommandLine.RunAsync("bash", ["scripts/bicep.sh", "build", "infra/main.bicep", "--stdout"], TimeSpan.FromMinutes(5));
+        if (build.ExitCode != 0)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = RepositoryPaths.Root,
-        };
-        foreach (var argument in new[] { "scripts/bicep.sh", "build", "infra/main.bicep", "--stdout" })
-        {
-            info.ArgumentList.Add(argument);
+            throw new InvalidOperationException($"bicep build infra/main.bicep exited with {build.ExitCode}: {build.Errors}");
         }
 
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("bash did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await process.WaitForExitAsync(timeout.Token);
-        var json = await stdout;
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"bicep build infra/main.bicep exited with {process.ExitCode}: {await stderr}");
-        }
-
+        var json = build.Output;
         var template = JsonNode.Parse(json) as JsonObject ?? throw new InvalidOperationException("bicep build wrote no JSON object.");
         return new ArmDeployment("main", template, null, null);
     }

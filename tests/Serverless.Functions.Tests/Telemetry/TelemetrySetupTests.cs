@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;
@@ -9,7 +8,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NSubstitute;
 using OpenTelemetry.Trace;
-using Serverless.Functions.AzureHost;
 using Serverless.Functions.Platform.Telemetry;
 using Serverless.Functions.Tests.AzureHost;
 using Serverless.Testing;
@@ -76,16 +74,7 @@ public sealed class TelemetrySetupTests(StackFixture stack)
         // The Functions host hands each invocation its trace; the worker's OpenTelemetry package starts the invocation span.
         var traceId = ActivityTraceId.CreateRandom();
         var spans = new TraceCollector(traceId);
-        var builder = FunctionsApp.CreateBuilder([]);
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Storage:ConnectionString"] = stack.Storage.ConnectionString,
-            ["Email:Smtp:Port"] = stack.Mail.SmtpPort.ToString(CultureInfo.InvariantCulture),
-            ["Auth:PublicBaseUrl"] = "http://portal.test",
-            ["DemoData:Enabled"] = "false",
-        });
-        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddProcessor(spans));
-        using var host = builder.Build();
+        using var host = AzureHostTestKit.Build(stack, services => services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddProcessor(spans)));
         _ = host.Services.GetRequiredService<TracerProvider>();
         using var invocationSource = new ActivitySource("Microsoft.Azure.Functions.Worker");
 
