@@ -34,6 +34,7 @@ public sealed class DurableSidecar : IHostedService, IAsyncDisposable, IOrchestr
     private AzureStorageOrchestrationService? _service;
     private StopOnceOrchestrationService? _dispatched;
     private Task? _retrying;
+    private int _stopped;
 
     public DurableSidecar(IOptions<DurableOptions> options, IOptions<StorageOptions> storage, StorageClients clients, ILoggerFactory loggerFactory)
     {
@@ -83,6 +84,12 @@ public sealed class DurableSidecar : IHostedService, IAsyncDisposable, IOrchestr
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        // Once: the host stops it, and disposing stops it too when the host did not (or not yet).
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync();
         if (_retrying is { } retrying)
         {
@@ -104,6 +111,7 @@ public sealed class DurableSidecar : IHostedService, IAsyncDisposable, IOrchestr
 
     public async ValueTask DisposeAsync()
     {
+        await StopAsync(CancellationToken.None);
         _stopping.Dispose();
         if (_host is { } host)
         {
