@@ -65,27 +65,28 @@ public sealed class NodeProcess : IAsyncDisposable
     /// <summary>Waits until every port accepts a TCP connection, or fails naming the process output.</summary>
     public async Task WaitForPortsAsync(TimeSpan timeout, params int[] ports)
     {
-        var deadline = DateTime.UtcNow + timeout;
         foreach (var port in ports)
         {
-            while (true)
-            {
-                if (_process.HasExited)
-                {
-                    throw new InvalidOperationException($"process exited with {_process.ExitCode}: {Output}");
-                }
+            await Wait.UntilAsync(() => AcceptsAsync(port), $"port {port} to accept connections", timeout, TimeSpan.FromMilliseconds(50), () => Output);
+        }
+    }
 
-                try
-                {
-                    using var client = new TcpClient();
-                    await client.ConnectAsync(IPAddress.Loopback, port);
-                    break;
-                }
-                catch (SocketException) when (DateTime.UtcNow < deadline)
-                {
-                    await Task.Delay(50);
-                }
-            }
+    private async Task<bool> AcceptsAsync(int port)
+    {
+        if (_process.HasExited)
+        {
+            throw new InvalidOperationException($"process exited with {_process.ExitCode}: {Output}");
+        }
+
+        try
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
         }
     }
 

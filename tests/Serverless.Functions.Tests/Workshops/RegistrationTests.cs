@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Serverless.Functions.Platform.Security;
 using Serverless.Functions.Tests.Identity;
 using Serverless.Functions.Workshops;
+using Serverless.Testing;
 
 namespace Serverless.Functions.Tests.Workshops;
 
@@ -310,18 +311,11 @@ public sealed class RegistrationTests(StackFixture stack)
         Assert.Equal(HttpStatusCode.Conflict, declineAfterResponse.StatusCode);
     }
 
-    private static async Task<JsonElement> WaitForStatusAsync(HttpClient client, string token, string status, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var page = await WorkshopTestHost.SendAsync(client, HttpMethod.Get, "/api/workshops/invitation", token);
-            if (page.GetProperty("registration").ValueKind == JsonValueKind.Object && page.GetProperty("registration").GetProperty("status").GetString() == status || DateTime.UtcNow > deadline)
-            {
-                return page;
-            }
-
-            await Task.Delay(200);
-        }
-    }
+    private static Task<JsonElement> WaitForStatusAsync(HttpClient client, string token, string status, TimeSpan timeout) =>
+        Wait.ForAsync(
+            () => WorkshopTestHost.SendAsync(client, HttpMethod.Get, "/api/workshops/invitation", token),
+            page => page.GetProperty("registration").ValueKind == JsonValueKind.Object && page.GetProperty("registration").GetProperty("status").GetString() == status,
+            $"the registration to be {status}",
+            timeout,
+            TimeSpan.FromMilliseconds(200));
 }
