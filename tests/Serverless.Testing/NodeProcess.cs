@@ -32,9 +32,22 @@ public sealed class NodeProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static NodeProcess Start(string scriptRelativeToNodeModules, IEnumerable<string> arguments)
+    public static NodeProcess Start(string scriptRelativeToNodeModules, IEnumerable<string> arguments) =>
+        StartScript(Path.Combine(RepositoryPaths.NodeModules, scriptRelativeToNodeModules), arguments);
+
+    /// <summary>Starts Azurite through the repository's scripts/azurite.cjs, as the local run does.</summary>
+    public static NodeProcess StartAzurite(IEnumerable<string> arguments)
     {
-        var script = Path.Combine(RepositoryPaths.NodeModules, scriptRelativeToNodeModules);
+        if (!File.Exists(Path.Combine(RepositoryPaths.NodeModules, "azurite", "package.json")))
+        {
+            throw new InvalidOperationException($"Azurite is missing: run 'npm ci' in {RepositoryPaths.Root} first.");
+        }
+
+        return StartScript(Path.Combine(RepositoryPaths.Root, "scripts", "azurite.cjs"), arguments);
+    }
+
+    private static NodeProcess StartScript(string script, IEnumerable<string> arguments)
+    {
         if (!File.Exists(script))
         {
             throw new InvalidOperationException($"{script} is missing: run 'npm ci' in {RepositoryPaths.Root} first.");
