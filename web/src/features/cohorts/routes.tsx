@@ -1,4 +1,4 @@
-import { usePath, type PatternRoute } from '../../router/router';
+import { decodeSegment, usePath, type PatternRoute } from '../../router/router';
 import { cohortBasePath, newCohortPath, onboardingPath, proposalPath } from './api';
 import { ChallengesPage } from './ChallengesPage';
 import { CohortFormPage } from './CohortFormPage';
@@ -8,18 +8,10 @@ import { FishbonePage } from './FishbonePage';
 import { OnboardingPage } from './OnboardingPage';
 import { ProposalPage } from './ProposalPage';
 
-function decode(part: string): string {
-  try {
-    return decodeURIComponent(part);
-  } catch {
-    return part;
-  }
-}
-
 /** /cohorts/c/{id}, …/edit, …/challenges and …/challenges/{personId}. */
 function CohortRoutes() {
   const path = usePath();
-  const [id = '', action, personId] = path.slice(cohortBasePath.length + 1).split('/').map(decode);
+  const [id = '', action, personId] = path.slice(cohortBasePath.length + 1).split('/').map(decodeSegment);
   if (action === 'edit') return <CohortFormPage cohortId={id} />;
   if (action === 'challenges' && personId) return <FishbonePage cohortId={id} personId={personId} />;
   if (action === 'challenges') return <ChallengesPage cohortId={id} />;

@@ -1,4 +1,4 @@
-import { usePath, type PatternRoute } from '../../router/router';
+import { decodeSegment, usePath, type PatternRoute } from '../../router/router';
 import { callsBasePath, gatePath, newCallPath, projectsPath, reportPath, reviewPath } from './api';
 import { BoardPage } from './BoardPage';
 import { CallFormPage } from './CallFormPage';
@@ -9,17 +9,9 @@ import { GatePage, ProjectsPage, ReportPage } from './TradePages';
 
 const signedIn = ['member', 'admin', 'coordinator', 'reviewer'] as const;
 
-function decode(part: string): string {
-  try {
-    return decodeURIComponent(part);
-  } catch {
-    return part;
-  }
-}
-
 /** The parts after /nominations/calls/: [callId, 'new'], [callId, 'nominations', id] or [callId, 'board']. */
 export function callParts(path: string): string[] {
-  return path.startsWith(`${callsBasePath}/`) ? path.slice(callsBasePath.length + 1).split('/').map(decode) : [];
+  return path.startsWith(`${callsBasePath}/`) ? path.slice(callsBasePath.length + 1).split('/').map(decodeSegment) : [];
 }
 
 const isForm = (path: string) => {

@@ -1,4 +1,4 @@
-import { usePath } from '../../router/router';
+import { decodeSegment, usePath } from '../../router/router';
 import { campaignsBasePath, newSeriesPath, seriesBasePath } from './api';
 import { CampaignPage, CampaignStartPage } from './CampaignPages';
 import { SeriesFormPage } from './SeriesFormPage';
@@ -9,19 +9,11 @@ export { InvitationPage } from './InvitationPage';
 export { SurveyPage } from './SurveyPage';
 export { workshopRoles } from './WorkshopsPage';
 
-function decode(part: string): string {
-  try {
-    return decodeURIComponent(part);
-  } catch {
-    return part;
-  }
-}
-
 /** /workshops/series/new, /workshops/series/{id}, …/sessions/new and …/campaigns/new. */
 export function SeriesRoutes() {
   const path = usePath();
   if (path === newSeriesPath) return <SeriesFormPage />;
-  const [id = '', section, action] = path.slice(seriesBasePath.length + 1).split('/').map(decode);
+  const [id = '', section, action] = path.slice(seriesBasePath.length + 1).split('/').map(decodeSegment);
   if (section === 'sessions' && action === 'new') return <SessionFormPage seriesId={id} />;
   if (section === 'campaigns' && action === 'new') return <CampaignStartPage seriesId={id} />;
   return <SeriesPage seriesId={id} />;
@@ -30,7 +22,7 @@ export function SeriesRoutes() {
 /** /workshops/campaigns/{id}. */
 export function CampaignRoutes() {
   const path = usePath();
-  return <CampaignPage campaignId={decode(path.slice(campaignsBasePath.length + 1))} />;
+  return <CampaignPage campaignId={decodeSegment(path.slice(campaignsBasePath.length + 1))} />;
 }
 
 export const isSeriesPath = (path: string) => path.startsWith(`${seriesBasePath}/`) && path.length > seriesBasePath.length + 1;
