@@ -10,6 +10,7 @@ import { RequireRole } from '../../session/RequireRole';
 import { PageHeading } from '../../shell/PageHeading';
 import {
   cohortPath,
+  cohortRoles,
   cohortsPath,
   createCohort,
   getCohort,
@@ -21,7 +22,6 @@ import {
   type SteeringMember,
 } from './api';
 import { problemMessage } from './labels';
-import { cohortRoles } from './CohortsPage';
 import './cohorts.css';
 
 interface Option {

@@ -17,6 +17,7 @@ import { PageHeading } from '../../shell/PageHeading';
 import {
   addCandidate,
   challengesPath,
+  cohortRoles,
   cohortsPath,
   createProposalLink,
   editCohortPath,
@@ -33,7 +34,6 @@ import {
   type OnboardingProgress,
   type StuckParticipant,
 } from './api';
-import { cohortRoles } from './CohortsPage';
 import { failureText, missingLabel, problemMessage, statusLabel, statusTone } from './labels';
 import './cohorts.css';
 

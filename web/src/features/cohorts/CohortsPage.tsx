@@ -9,14 +9,9 @@ import { useI18n } from '../../i18n/I18nProvider';
 import { Link } from '../../router/router';
 import { useSession } from '../../session/SessionProvider';
 import { PageHeading } from '../../shell/PageHeading';
-import { cohortPath, createProgramme, listCohorts, listProgrammes, newCohortPath, type Cohort, type Programme } from './api';
+import { cohortPath, cohortRoles, cohortSize, createProgramme, listCohorts, listProgrammes, newCohortPath, type Cohort, type Programme } from './api';
 import { problemMessage } from './labels';
 import './cohorts.css';
-
-/** The size of a cohort (an edition of a programme), as the programmes run them. */
-export const cohortSize = { min: 25, max: 40 } as const;
-
-export const cohortRoles = ['admin', 'coordinator'] as const;
 
 /** What the track is for; coordinators and admins also get the programmes and cohorts they run. */
 export function CohortsPage() {

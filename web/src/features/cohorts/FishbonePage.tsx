@@ -9,9 +9,8 @@ import type { MessageKey } from '../../i18n/catalogue';
 import { Link } from '../../router/router';
 import { RequireRole } from '../../session/RequireRole';
 import { PageHeading } from '../../shell/PageHeading';
-import { challengesPath, listChallenges, saveFishbone, type Challenge, type Fishbone, type FishboneCategory } from './api';
+import { challengesPath, cohortRoles, listChallenges, saveFishbone, type Challenge, type Fishbone, type FishboneCategory } from './api';
 import { problemMessage } from './labels';
-import { cohortRoles } from './CohortsPage';
 import { describeFishbone, layoutFishbone } from './fishbone';
 import './cohorts.css';
 

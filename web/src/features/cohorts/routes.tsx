@@ -1,12 +1,13 @@
+import { lazyPage } from '../../router/lazyPage';
 import { decodeSegment, usePath, type PatternRoute } from '../../router/router';
-import { cohortBasePath, newCohortPath, onboardingPath, proposalPath } from './api';
-import { ChallengesPage } from './ChallengesPage';
-import { CohortFormPage } from './CohortFormPage';
-import { CohortPage } from './CohortPage';
-import { cohortRoles } from './CohortsPage';
-import { FishbonePage } from './FishbonePage';
-import { OnboardingPage } from './OnboardingPage';
-import { ProposalPage } from './ProposalPage';
+import { cohortBasePath, cohortRoles, newCohortPath, onboardingPath, proposalPath } from './api';
+
+const ChallengesPage = lazyPage(() => import('./ChallengesPage').then((m) => m.ChallengesPage));
+const CohortFormPage = lazyPage(() => import('./CohortFormPage').then((m) => m.CohortFormPage));
+const CohortPage = lazyPage(() => import('./CohortPage').then((m) => m.CohortPage));
+const FishbonePage = lazyPage(() => import('./FishbonePage').then((m) => m.FishbonePage));
+const OnboardingPage = lazyPage(() => import('./OnboardingPage').then((m) => m.OnboardingPage));
+const ProposalPage = lazyPage(() => import('./ProposalPage').then((m) => m.ProposalPage));
 
 /** /cohorts/c/{id}, …/edit, …/challenges and …/challenges/{personId}. */
 function CohortRoutes() {

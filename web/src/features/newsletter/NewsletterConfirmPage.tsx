@@ -6,7 +6,7 @@ import { Link } from '../../router/router';
 import { problemCode, send } from '../../session/request';
 import { usePersonalLink } from '../../session/usePersonalLink';
 import { PageHeading } from '../../shell/PageHeading';
-import { newsletterPath } from './NewsletterPage';
+import { newsletterPath } from './paths';
 
 type State = { kind: 'ready' } | { kind: 'busy' } | { kind: 'confirmed' } | { kind: 'failed'; message: string };
 

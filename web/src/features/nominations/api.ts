@@ -12,6 +12,9 @@ export const reviewPath = '/nominations/review';
 export const newNominationPath = (callId: string) => `${callsBasePath}/${encodeURIComponent(callId)}/new`;
 export const nominationPath = (callId: string, id: string) => `${callsBasePath}/${encodeURIComponent(callId)}/nominations/${encodeURIComponent(id)}`;
 export const boardPath = (callId: string) => `${callsBasePath}/${encodeURIComponent(callId)}/board`;
+
+/** Who runs calls, boards and TRADE projects. */
+export const staffRoles = ['admin', 'coordinator'] as const;
 export const tokenHeader = 'X-Nomination-Token';
 
 export interface Criterion {

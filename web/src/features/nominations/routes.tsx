@@ -1,11 +1,14 @@
+import { lazyPage } from '../../router/lazyPage';
 import { decodeSegment, usePath, type PatternRoute } from '../../router/router';
-import { callsBasePath, gatePath, newCallPath, projectsPath, reportPath, reviewPath } from './api';
-import { BoardPage } from './BoardPage';
-import { CallFormPage } from './CallFormPage';
-import { NominationFormPage } from './NominationFormPage';
-import { staffRoles } from './NominationsPage';
-import { ReviewPage } from './ReviewPage';
-import { GatePage, ProjectsPage, ReportPage } from './TradePages';
+import { callsBasePath, gatePath, newCallPath, projectsPath, reportPath, reviewPath, staffRoles } from './api';
+
+const BoardPage = lazyPage(() => import('./BoardPage').then((m) => m.BoardPage));
+const CallFormPage = lazyPage(() => import('./CallFormPage').then((m) => m.CallFormPage));
+const NominationFormPage = lazyPage(() => import('./NominationFormPage').then((m) => m.NominationFormPage));
+const ReviewPage = lazyPage(() => import('./ReviewPage').then((m) => m.ReviewPage));
+const ProjectsPage = lazyPage(() => import('./TradePages').then((m) => m.ProjectsPage));
+const ReportPage = lazyPage(() => import('./TradePages').then((m) => m.ReportPage));
+const GatePage = lazyPage(() => import('./TradePages').then((m) => m.GatePage));
 
 const signedIn = ['member', 'admin', 'coordinator', 'reviewer'] as const;
 

@@ -16,6 +16,9 @@ export const newSessionPath = (id: string) => `${seriesPath(id)}/sessions/new`;
 export const newCampaignPath = (id: string) => `${seriesPath(id)}/campaigns/new`;
 export const campaignPath = (id: string) => `${campaignsBasePath}/${encodeURIComponent(id)}`;
 
+/** Who manages series, sessions and campaigns. */
+export const workshopRoles = ['admin', 'coordinator'] as const;
+
 export interface Question {
   id: string;
   labels: Texts;
