@@ -26,6 +26,8 @@ public sealed class StaticWebAppConfigTests(StackFixture stack) : IAsyncLifetime
         await File.WriteAllTextAsync(Path.Combine(_portal.FullName, "index.html"), "<!doctype html><title>portal index</title>");
         await File.WriteAllTextAsync(Path.Combine(_portal.FullName, "assets", "app.js"), "console.log(1);\n//# sourceMappingURL=app.js.map");
         await File.WriteAllTextAsync(Path.Combine(_portal.FullName, "assets", "app.js.map"), "{\"version\":3}");
+        Directory.CreateDirectory(Path.Combine(_portal.FullName, ".vite"));
+        await File.WriteAllTextAsync(Path.Combine(_portal.FullName, ".vite", "manifest.json"), "{\"src/main.tsx\":{}}");
         _app = PortalTestHost.Create(stack, ("Web:Root", _portal.FullName));
         _client = _app.CreateClient();
     }
@@ -79,6 +81,17 @@ public sealed class StaticWebAppConfigTests(StackFixture stack) : IAsyncLifetime
         Assert.Contains(routes, r => r["route"]?.GetValue<string>() == "/assets/*.{map}" && r["statusCode"]?.GetValue<int>() == 404);
         using var map = await _client.GetAsync("/assets/app.js.map");
         Assert.Equal(HttpStatusCode.NotFound, map.StatusCode);
+    }
+
+    [Fact]
+    public async Task TheBuildManifest_IsNotServed_ItNamesTheSourceFiles()
+    {
+        var routes = _config["routes"]!.AsArray().Select(r => r!.AsObject()).ToList();
+
+        Assert.Contains(routes, r => r["route"]?.GetValue<string>() == "/.vite/*" && r["statusCode"]?.GetValue<int>() == 404);
+        using var manifest = await _client.GetAsync("/.vite/manifest.json");
+        Assert.Equal(HttpStatusCode.NotFound, manifest.StatusCode);
+        Assert.DoesNotContain("src/main.tsx", await manifest.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     private static string Header(HttpResponseMessage response, string name) =>

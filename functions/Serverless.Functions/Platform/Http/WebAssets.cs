@@ -18,6 +18,20 @@ public static class WebAssets
         }
 
         var files = new PhysicalFileProvider(root);
+
+        // The build's own files (dist/.vite/manifest.json, which names every source file) are for
+        // the bundle-size check, not for readers.
+        app.Use((context, next) =>
+        {
+            if (context.Request.Path.StartsWithSegments("/.vite"))
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return Task.CompletedTask;
+            }
+
+            return next(context);
+        });
+
         if (!app.Environment.IsDevelopment())
         {
             // Source maps show the portal's source; only a developer's machine serves them.
