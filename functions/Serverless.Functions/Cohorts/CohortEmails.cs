@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
-using Serverless.Functions.Identity;
 using Serverless.Functions.Platform.Email;
 using Serverless.Functions.Platform.Localization;
+using Serverless.Functions.Platform.Security;
 
 namespace Serverless.Functions.Cohorts;
 

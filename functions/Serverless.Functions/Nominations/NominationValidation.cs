@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Serverless.Functions.Platform.Localization;
+using Serverless.Functions.Platform.Storage;
 
 namespace Serverless.Functions.Nominations;
 
@@ -116,7 +117,7 @@ public static partial class NominationValidation
         }
 
         var reviewers = request.Reviewers ?? [];
-        if (reviewers.Count > MaxReviewers || reviewers.Any(r => !NominationStore.IsValidKey(r)) || reviewers.Distinct().Count() != reviewers.Count)
+        if (reviewers.Count > MaxReviewers || reviewers.Any(r => !TableStore.IsValidKey(r)) || reviewers.Distinct().Count() != reviewers.Count)
         {
             errors["reviewers"] = [$"The panel is a list of up to {MaxReviewers} different people."];
         }
@@ -137,7 +138,7 @@ public static partial class NominationValidation
 
         foreach (var (reviewer, organisations) in request.DeclaredConflicts ?? [])
         {
-            if (!reviewers.Contains(reviewer) || organisations is null || organisations.Any(o => !NominationStore.IsValidKey(o)))
+            if (!reviewers.Contains(reviewer) || organisations is null || organisations.Any(o => !TableStore.IsValidKey(o)))
             {
                 errors["declaredConflicts"] = ["Declared conflicts name panel members and organisation ids."];
                 break;

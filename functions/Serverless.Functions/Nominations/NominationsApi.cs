@@ -4,13 +4,12 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 using Serverless.Functions.Audit;
-using Serverless.Functions.Identity;
 using Serverless.Functions.Platform.Durable;
 using Serverless.Functions.Platform.Email;
+using Serverless.Functions.Platform.Http;
 using Serverless.Functions.Platform.Security;
 using Serverless.Functions.Platform.Storage;
 using Serverless.Functions.Registry;
-using Serverless.Functions.Workshops;
 
 namespace Serverless.Functions.Nominations;
 
@@ -107,7 +106,7 @@ public static class NominationsApi
         }
 
         var now = time.GetUtcNow();
-        var call = new CallEntity { RowKey = request.Id ?? WorkshopsApi.NewId(), CreatedAt = now };
+        var call = new CallEntity { RowKey = request.Id ?? RecordWrites.NewId(), CreatedAt = now };
         Apply(request, call, now);
         if (!await store.TryAddAsync(call, cancellationToken))
         {
@@ -142,14 +141,14 @@ public static class NominationsApi
         var before = call.ToAudit();
         var now = time.GetUtcNow();
         Apply(request, call, now);
-        call.ETag = WorkshopsApi.IfMatchOr(context, call.ETag);
+        call.ETag = context.IfMatchOr(call.ETag);
         try
         {
             await store.UpdateAsync(call, cancellationToken);
         }
         catch (WriteConflictException)
         {
-            return WorkshopsApi.Changed(context);
+            return RecordWrites.Changed(context);
         }
 
         await audit.RecordAsync(new AuditRecord(CallRecord, callId, "updated", before, call.ToAudit()), cancellationToken);
@@ -187,7 +186,7 @@ public static class NominationsApi
             }
             catch (WriteConflictException)
             {
-                return WorkshopsApi.Changed(context);
+                return RecordWrites.Changed(context);
             }
 
             await audit.RecordAsync(new AuditRecord(CallRecord, callId, "review-started", before, call.ToAudit()), cancellationToken);
@@ -273,14 +272,14 @@ public static class NominationsApi
         nomination.DecidedAt = now;
         nomination.DecidedBy = user.PersonId();
         nomination.UpdatedAt = now;
-        nomination.ETag = WorkshopsApi.IfMatchOr(context, nomination.ETag);
+        nomination.ETag = context.IfMatchOr(nomination.ETag);
         try
         {
             await store.UpdateAsync(nomination, cancellationToken);
         }
         catch (WriteConflictException)
         {
-            return WorkshopsApi.Changed(context);
+            return RecordWrites.Changed(context);
         }
 
         await audit.RecordAsync(new AuditRecord(NominationRecord, $"{callId}/{nominationId}", "decided", before, nomination.ToAudit()), cancellationToken);
@@ -350,7 +349,7 @@ public static class NominationsApi
         var nomination = new NominationEntity
         {
             PartitionKey = NominationStore.CallPartition(callId),
-            RowKey = NominationEntity.Prefix + WorkshopsApi.NewId(),
+            RowKey = NominationEntity.Prefix + RecordWrites.NewId(),
             CallId = callId,
             OrganisationId = organisationId,
             SubmitterId = me.Id,
@@ -411,14 +410,14 @@ public static class NominationsApi
 
         var before = nomination.ToAudit();
         Apply(request, nomination, now);
-        nomination.ETag = WorkshopsApi.IfMatchOr(context, nomination.ETag);
+        nomination.ETag = context.IfMatchOr(nomination.ETag);
         try
         {
             await store.UpdateAsync(nomination, cancellationToken);
         }
         catch (WriteConflictException)
         {
-            return WorkshopsApi.Changed(context);
+            return RecordWrites.Changed(context);
         }
 
         await audit.RecordAsync(new AuditRecord(NominationRecord, $"{callId}/{nominationId}", submitting ? "submitted" : "updated", before, nomination.ToAudit()), cancellationToken);
@@ -476,7 +475,7 @@ public static class NominationsApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["file"] = ["The file is empty."] });
         }
 
-        var id = WorkshopsApi.NewId();
+        var id = RecordWrites.NewId();
         var blobName = $"{callId}/{nominationId}/{id}";
         var container = await store.ContainerAsync(cancellationToken);
         buffer.Position = 0;
@@ -491,7 +490,7 @@ public static class NominationsApi
         catch (WriteConflictException)
         {
             await container.DeleteBlobIfExistsAsync(blobName, cancellationToken: cancellationToken);
-            return WorkshopsApi.Changed(context);
+            return RecordWrites.Changed(context);
         }
 
         await audit.RecordAsync(new AuditRecord(NominationRecord, $"{callId}/{nominationId}", "attachment-added", After: new { info.Id, info.FileName, info.Size }), cancellationToken);
@@ -533,7 +532,7 @@ public static class NominationsApi
         }
         catch (WriteConflictException)
         {
-            return WorkshopsApi.Changed(context);
+            return RecordWrites.Changed(context);
         }
 
         await (await store.ContainerAsync(cancellationToken)).DeleteBlobIfExistsAsync(info.BlobName, cancellationToken: cancellationToken);

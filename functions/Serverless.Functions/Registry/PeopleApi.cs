@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Serverless.Functions.Audit;
+using Serverless.Functions.Platform.Http;
 using Serverless.Functions.Platform.Localization;
 using Serverless.Functions.Platform.Security;
 

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 using Serverless.Functions.Audit;
-using Serverless.Functions.Identity;
 using Serverless.Functions.Platform.Durable;
 using Serverless.Functions.Platform.Localization;
 using Serverless.Functions.Platform.Security;

@@ -240,7 +240,7 @@ public static class InvitationApi
     private static async Task<((SeriesEntity Series, SessionEntity Session, PersonEntity Person, bool Submitted)? Survey, string? Failure)> ResolveSurveyAsync(
         InvitationLinks links, WorkshopStore store, PeopleStore people, string? token, CancellationToken cancellationToken)
     {
-        var (subject, failure) = await links.FindAsync(token, InvitationLinks.SurveyPurpose, cancellationToken);
+        var (subject, failure) = await links.FindSurveyAsync(token, cancellationToken);
         if (subject?.Split('|') is not [var seriesId, var sessionId, var personId])
         {
             return (null, failure ?? "token_invalid");

@@ -153,7 +153,7 @@ public sealed class RegistrationService(
     {
         // Taken before the person is read: an erasure after the read makes this snapshot stale.
         var generation = await ErasureGenerationAsync(cancellationToken);
-        var (subject, failure, expiresAt) = await links.FindWithExpiryAsync(token, InvitationLinks.InvitationPurpose, cancellationToken);
+        var (subject, failure, expiresAt) = await links.FindInvitationAsync(token, cancellationToken);
         if (subject?.Split('|') is not [var campaignId, var personId])
         {
             return (null, failure ?? "token_invalid");
