@@ -183,7 +183,7 @@ public sealed class CandidatePipeline(CohortStore store, PeopleStore people, IAu
                 }
             }
 
-            seats.ByOrganisation = CohortJson.Write(byOrg);
+            seats.ByOrganisation = TableJson.Write(byOrg);
             var wasOnboarding = candidate.Status is CandidateStatus.Onboarding;
             candidate.Status = status;
             candidate.UpdatedAt = time.GetUtcNow();

@@ -502,10 +502,10 @@ public static class CohortsApi
         cohort.EndDate = request.EndDate!;
         cohort.Capacity = request.Capacity!.Value;
         cohort.CoordinatorId = request.CoordinatorId!;
-        cohort.ManagerIds = CohortJson.Write((request.ManagerIds ?? []).Distinct().ToList());
-        cohort.SteeringCommittee = CohortJson.Write((request.SteeringCommittee ?? []).Select(m => new SteeringMember(m.Name.Trim(), m.Role?.Trim() ?? "")).ToList());
-        cohort.Organisations = CohortJson.Write(request.Organisations ?? []);
-        cohort.Budget = CohortJson.Write((request.Budget ?? []).Select(b => b with { Label = b.Label.Trim() }).ToList());
+        cohort.ManagerIds = TableJson.Write((request.ManagerIds ?? []).Distinct().ToList());
+        cohort.SteeringCommittee = TableJson.Write((request.SteeringCommittee ?? []).Select(m => new SteeringMember(m.Name.Trim(), m.Role?.Trim() ?? "")).ToList());
+        cohort.Organisations = TableJson.Write(request.Organisations ?? []);
+        cohort.Budget = TableJson.Write((request.Budget ?? []).Select(b => b with { Label = b.Label.Trim() }).ToList());
         cohort.Currency = request.Currency ?? "EUR";
         cohort.UpdatedAt = now;
     }

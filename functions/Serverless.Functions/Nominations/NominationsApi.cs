@@ -9,6 +9,7 @@ using Serverless.Functions.Platform.Email;
 using Serverless.Functions.Platform.Http;
 using Serverless.Functions.Platform.Security;
 using Serverless.Functions.Platform.Storage;
+using Serverless.Functions.Platform.Validation;
 using Serverless.Functions.Registry;
 
 namespace Serverless.Functions.Nominations;
@@ -481,7 +482,7 @@ public static class NominationsApi
         buffer.Position = 0;
         await container.GetBlobClient(blobName).UploadAsync(buffer, new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = contentType } }, cancellationToken);
         var info = new AttachmentInfo(id, fileName!.Trim(), contentType, buffer.Length, blobName, time.GetUtcNow());
-        nomination.Attachments = NominationJson.Write<List<AttachmentInfo>>([.. nomination.AttachmentList, info]);
+        nomination.Attachments = TableJson.Write<List<AttachmentInfo>>([.. nomination.AttachmentList, info]);
         nomination.UpdatedAt = time.GetUtcNow();
         try
         {
@@ -524,7 +525,7 @@ public static class NominationsApi
             return CodedProblem.Create(context, StatusCodes.Status409Conflict, "nom_already_submitted");
         }
 
-        nomination.Attachments = NominationJson.Write(nomination.AttachmentList.Where(a => a.Id != attachmentId).ToList());
+        nomination.Attachments = TableJson.Write(nomination.AttachmentList.Where(a => a.Id != attachmentId).ToList());
         nomination.UpdatedAt = time.GetUtcNow();
         try
         {
@@ -583,19 +584,19 @@ public static class NominationsApi
 
     private static void Apply(CallRequest request, CallEntity call, DateTimeOffset now)
     {
-        call.Titles = NominationJson.Write(NominationValidation.Clean(request.Titles));
-        call.Descriptions = NominationJson.Write(NominationValidation.Clean(request.Descriptions));
+        call.Titles = TableJson.Write(FieldRules.Clean(request.Titles));
+        call.Descriptions = TableJson.Write(FieldRules.Clean(request.Descriptions));
         call.OpensAt = request.OpensAt!.Value;
         call.ClosesAt = request.ClosesAt!.Value;
         call.ReviewDeadline = request.ReviewDeadline!.Value;
         call.PassFail = request.PassFail ?? false;
         call.ScaleMax = call.PassFail ? 2 : request.ScaleMax!.Value;
-        call.Criteria = NominationJson.Write(call.PassFail ? [] : (request.Criteria ?? []).Select(c => new Criterion(c!.Id!, NominationValidation.Clean(c.Labels), c.Weight!.Value)).ToList());
+        call.Criteria = TableJson.Write(call.PassFail ? [] : (request.Criteria ?? []).Select(c => new Criterion(c!.Id!, FieldRules.Clean(c.Labels), c.Weight!.Value)).ToList());
         call.Reviewers = string.Join(',', request.Reviewers ?? []);
         call.ReviewsPerNomination = request.ReviewsPerNomination!.Value;
         call.Threshold = request.Threshold!.Value;
         call.ShareComments = request.ShareComments ?? false;
-        call.DeclaredConflicts = NominationJson.Write(request.DeclaredConflicts ?? []);
+        call.DeclaredConflicts = TableJson.Write(request.DeclaredConflicts ?? []);
         call.UpdatedAt = now;
     }
 

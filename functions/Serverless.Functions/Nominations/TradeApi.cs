@@ -3,6 +3,7 @@ using Microsoft.DurableTask.Client;
 using Serverless.Functions.Audit;
 using Serverless.Functions.Platform.Durable;
 using Serverless.Functions.Platform.Security;
+using Serverless.Functions.Platform.Storage;
 using Serverless.Functions.Registry;
 
 namespace Serverless.Functions.Nominations;
@@ -54,7 +55,7 @@ public static class TradeApi
                 TeamLeadId = nomination.SubmitterId,
                 Team = nomination.Team,
                 GateApproverId = approverId,
-                Deliverables = NominationJson.Write(TradeStages.DefaultDeliverables),
+                Deliverables = TableJson.Write(TradeStages.DefaultDeliverables),
                 CreatedAt = now,
                 UpdatedAt = now,
             },

@@ -102,7 +102,7 @@ public static class CampaignsApi
         {
             RowKey = campaignId,
             SeriesId = series!.Id,
-            Name = string.IsNullOrWhiteSpace(request.Name) ? WorkshopJson.In(series.TitleMap, "en") : request.Name.Trim(),
+            Name = string.IsNullOrWhiteSpace(request.Name) ? Languages.TextIn(series.TitleMap, "en") : request.Name.Trim(),
             Deadline = request.Deadline!.Value.ToUniversalTime(),
             ReminderDaysBefore = request.ReminderDaysBefore ?? 0,
             Total = invitees.Count,

@@ -10,6 +10,7 @@ using Serverless.Functions.Platform.Email;
 using Serverless.Functions.Platform.Http;
 using Serverless.Functions.Platform.Security;
 using Serverless.Functions.Platform.Storage;
+using Serverless.Functions.Platform.Validation;
 using Serverless.Functions.Registry;
 
 namespace Serverless.Functions.Workshops;
@@ -492,16 +493,16 @@ public static class WorkshopsApi
 
     private static void Apply(SeriesRequest request, SeriesEntity series, DateTimeOffset now)
     {
-        series.Titles = WorkshopJson.Write(WorkshopValidation.Clean(request.Titles));
-        series.Descriptions = WorkshopJson.Write(WorkshopValidation.Clean(request.Descriptions));
-        series.Questions = WorkshopJson.Write((request.Questions ?? []).Select(WorkshopValidation.ToQuestion).ToList());
+        series.Titles = TableJson.Write(FieldRules.Clean(request.Titles));
+        series.Descriptions = TableJson.Write(FieldRules.Clean(request.Descriptions));
+        series.Questions = TableJson.Write((request.Questions ?? []).Select(WorkshopValidation.ToQuestion).ToList());
         series.UpdatedAt = now;
     }
 
     private static void Apply(SessionRequest request, SessionEntity session, DateTimeOffset startUtc, DateTimeOffset endUtc, DateTimeOffset now)
     {
-        session.Titles = WorkshopJson.Write(WorkshopValidation.Clean(request.Titles));
-        session.Descriptions = WorkshopJson.Write(WorkshopValidation.Clean(request.Descriptions));
+        session.Titles = TableJson.Write(FieldRules.Clean(request.Titles));
+        session.Descriptions = TableJson.Write(FieldRules.Clean(request.Descriptions));
         session.StartLocal = WorkshopValidation.FormatLocal(request.Start!);
         session.EndLocal = WorkshopValidation.FormatLocal(request.End!);
         session.TimeZone = request.TimeZone!.Trim();
