@@ -5,6 +5,7 @@ using Azure.Storage.Blobs.Models;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Serverless.Functions.Audit;
+using Serverless.Functions.Platform.Files;
 using Serverless.Functions.Platform.Localization;
 using Serverless.Functions.Platform.Security;
 using Serverless.Functions.Platform.Storage;

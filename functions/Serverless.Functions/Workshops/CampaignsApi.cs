@@ -4,6 +4,7 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 using Serverless.Functions.Audit;
 using Serverless.Functions.Platform.Durable;
+using Serverless.Functions.Platform.Files;
 using Serverless.Functions.Platform.Localization;
 using Serverless.Functions.Platform.Security;
 using Serverless.Functions.Registry;

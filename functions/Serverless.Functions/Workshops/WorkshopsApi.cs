@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Azure.Data.Tables;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.DurableTask.Client;
@@ -7,11 +6,11 @@ using Microsoft.Extensions.Options;
 using Serverless.Functions.Audit;
 using Serverless.Functions.Platform.Durable;
 using Serverless.Functions.Platform.Email;
+using Serverless.Functions.Platform.Files;
 using Serverless.Functions.Platform.Http;
 using Serverless.Functions.Platform.Security;
 using Serverless.Functions.Platform.Storage;
 using Serverless.Functions.Platform.Validation;
-using Serverless.Functions.Registry;
 
 namespace Serverless.Functions.Workshops;
 
@@ -359,8 +358,7 @@ public static class WorkshopsApi
             r.CreatedAt.ToString("O", CultureInfo.InvariantCulture),
             .. questions.Select(q => r.AnswerMap.GetValueOrDefault(q.Id) ?? ""),
         ]);
-        var csv = Csv.Write(header, lines);
-        var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(csv)).ToArray();
+        var bytes = Csv.WriteUtf8(header, lines);
         return TypedResults.File(bytes, "text/csv; charset=utf-8", $"registrations-{seriesId}-{time.GetUtcNow():yyyy-MM-dd}.csv");
     }
 
