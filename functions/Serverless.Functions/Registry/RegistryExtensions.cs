@@ -5,6 +5,7 @@ public static class RegistryExtensions
     public static IHostApplicationBuilder AddRegistry(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<PeopleStore>();
+        builder.Services.AddSingleton<PeopleRegistrar>();
         builder.Services.AddSingleton<OrganisationStore>();
         builder.Services.AddSingleton<ImportBatches>();
         builder.Services.AddSingleton<NewsletterStore>();
