@@ -4,7 +4,6 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Serverless.Functions.Cohorts;
-using Serverless.Functions.Identity;
 using Serverless.Functions.Nominations;
 using Serverless.Functions.Platform.Email;
 using Serverless.Functions.Platform.Localization;
@@ -82,7 +81,7 @@ public sealed partial class EmailTemplateTests
 
     private static IEnumerable<Sample> CohortSamples(ILocalizer localizer)
     {
-        var emails = new CohortEmails(localizer, Options.Create(new AuthOptions()));
+        var emails = new CohortEmails(localizer, Options.Create(new Serverless.Functions.Platform.Security.AuthOptions()));
         var cohort = new CohortEntity { RowKey = "c1", Name = "Cohort 2027", CoordinatorId = "p9" };
         CandidateEntity Participant(string lang) => new() { CohortId = "c1", PersonId = "p1", Name = "Leila Haddad", Email = "leila@example.org", Language = lang };
         PersonEntity Coordinator(string lang) => new() { Id = "p9", Name = "Nikos Papadopoulos", Email = "nikos@example.org", PreferredLanguage = lang };

@@ -14,7 +14,7 @@ namespace Serverless.Functions.Cohorts;
 /// one transaction conditional on both ETags, so the capacity and the organisation quotas hold
 /// however many coordinators click at once.
 /// </summary>
-public sealed class CandidatePipeline(CohortStore store, PeopleStore people, IAuditLog audit, DurableTaskClient durable, TimeProvider time)
+public sealed class CandidatePipeline(CohortStore store, PeopleRegistrar registrar, IAuditLog audit, DurableTaskClient durable, TimeProvider time)
 {
     public const string RecordType = "cohort-candidate";
 
@@ -34,14 +34,8 @@ public sealed class CandidatePipeline(CohortStore store, PeopleStore people, IAu
     /// <summary>Finds or registers the person for an address (so every link has an owner).</summary>
     public async Task<PersonEntity?> PersonForAsync(string email, string? name, string? language, string? organisationId, CancellationToken cancellationToken)
     {
-        var person = await people.FindByEmailAsync(email, cancellationToken);
-        if (person is not null)
-        {
-            return person;
-        }
-
         var now = time.GetUtcNow();
-        var created = new PersonEntity
+        var draft = new PersonEntity
         {
             Id = Guid.NewGuid().ToString("N"),
             Name = string.IsNullOrWhiteSpace(name) ? email.Split('@')[0] : name.Trim(),
@@ -52,14 +46,8 @@ public sealed class CandidatePipeline(CohortStore store, PeopleStore people, IAu
             CreatedAt = now,
             UpdatedAt = now,
         };
-        created.SetRoles([Roles.Member]);
-        if (await people.CreateAsync(created, cancellationToken) == WriteOutcome.Done)
-        {
-            await audit.RecordAsync(new AuditRecord(PeopleApi.RecordType, created.Id, "created", After: created.ToAudit()), cancellationToken);
-            return created;
-        }
-
-        return await people.FindByEmailAsync(email, cancellationToken);
+        draft.SetRoles([Roles.Member]);
+        return (await registrar.FindOrCreateAsync([draft], "created", cancellationToken)).People.FirstOrDefault();
     }
 
     /// <summary>Adds the people as proposed candidates; people already in the cohort are left as they are. Returns the rows added.</summary>
@@ -183,7 +171,7 @@ public sealed class CandidatePipeline(CohortStore store, PeopleStore people, IAu
                 }
             }
 
-            seats.ByOrganisation = CohortJson.Write(byOrg);
+            seats.ByOrganisation = TableJson.Write(byOrg);
             var wasOnboarding = candidate.Status is CandidateStatus.Onboarding;
             candidate.Status = status;
             candidate.UpdatedAt = time.GetUtcNow();

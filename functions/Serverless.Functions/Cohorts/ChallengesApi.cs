@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Serverless.Functions.Audit;
+using Serverless.Functions.Platform.Http;
 using Serverless.Functions.Platform.Security;
 using Serverless.Functions.Platform.Storage;
 using Serverless.Functions.Registry;
@@ -98,7 +99,7 @@ public static class ChallengesApi
         }
 
         var clean = new Fishbone([.. request!.Categories.Select(c => new FishboneCategory(c.Name.Trim(), [.. (c.Causes ?? []).Select(k => new FishboneCause(k.Text.Trim(), [.. (k.SubCauses ?? []).Select(s => s.Trim())]))]))]);
-        var json = CohortJson.Write(clean);
+        var json = TableJson.Write(clean);
         if (json.Length > MaxFishboneJson)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["categories"] = ["The diagram is too large; shorten or remove some causes."] });
@@ -195,7 +196,7 @@ public static class ChallengesApi
         {
             try
             {
-                if (JsonSerializer.Deserialize<Fishbone>(json, CohortJson.Options) is { Categories: not null } parsed)
+                if (JsonSerializer.Deserialize<Fishbone>(json, TableJson.Options) is { Categories: not null } parsed)
                 {
                     return parsed;
                 }

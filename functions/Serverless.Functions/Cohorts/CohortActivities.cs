@@ -3,8 +3,8 @@ using Microsoft.DurableTask.Client;
 using Serverless.Functions.Audit;
 using Serverless.Functions.Platform.Durable;
 using Serverless.Functions.Platform.Email;
+using Serverless.Functions.Platform.Storage;
 using Serverless.Functions.Registry;
-using Serverless.Functions.Workshops;
 
 namespace Serverless.Functions.Cohorts;
 
@@ -173,7 +173,7 @@ internal static class OnboardingRecords
 {
     /// <summary>Applies a change to a participant record with its ETag, reading again after a conflict; false when the record is gone.</summary>
     public static Task<bool> UpdateAsync(CohortStore store, string cohortId, string personId, Action<CandidateEntity> change, CancellationToken cancellationToken) =>
-        WorkshopStore.RetryOnConflictAsync(
+        TableStore.RetryOnConflictAsync(
             async () =>
             {
                 var row = await store.GetCandidateAsync(cohortId, personId, cancellationToken);

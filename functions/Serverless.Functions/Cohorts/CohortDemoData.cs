@@ -54,10 +54,10 @@ public sealed class CohortDemoData(
             EndDate = $"{year}-07-30",
             Capacity = 40,
             CoordinatorId = "demo-il-01",
-            ManagerIds = CohortJson.Write(new[] { "demo-il-02" }),
-            SteeringCommittee = CohortJson.Write(new[] { new SteeringMember("דוד מזרחי", "Civil Service Commission"), new SteeringMember("Rachel Green", "Government ICT Authority") }),
-            Organisations = CohortJson.Write(new[] { new CohortOrganisation("il-digital", 12), new CohortOrganisation("il-ict", 14), new CohortOrganisation("il-csc", 14) }),
-            Budget = CohortJson.Write(new[]
+            ManagerIds = TableJson.Write(new[] { "demo-il-02" }),
+            SteeringCommittee = TableJson.Write(new[] { new SteeringMember("דוד מזרחי", "Civil Service Commission"), new SteeringMember("Rachel Green", "Government ICT Authority") }),
+            Organisations = TableJson.Write(new[] { new CohortOrganisation("il-digital", 12), new CohortOrganisation("il-ict", 14), new CohortOrganisation("il-csc", 14) }),
+            Budget = TableJson.Write(new[]
             {
                 new BudgetLine("Workshops and facilitation", 42_000m, 12_500m),
                 new BudgetLine("Study visit (peer learning)", 30_000m, 0m),
@@ -116,7 +116,7 @@ public sealed class CohortDemoData(
                 ChallengeTitle = title,
                 ChallengeTheme = title is null ? null : "Digital adoption",
                 WorkshopGroup = title is null ? null : "Group A",
-                Fishbone = id == "demo-il-03" ? CohortJson.Write(new Fishbone(
+                Fishbone = id == "demo-il-03" ? TableJson.Write(new Fishbone(
                 [
                     new FishboneCategory("Methods", [new FishboneCause("Forms copied from paper", ["No redesign before digitising"])]),
                     new FishboneCategory("People", [new FishboneCause("Clerks advise calling", ["Phone is what they know"]), new FishboneCause("Citizens distrust online payment", [])]),
@@ -129,7 +129,7 @@ public sealed class CohortDemoData(
             }, cancellationToken);
         }
 
-        await TryAddAsync(new SeatsEntity { PartitionKey = CohortStore.CohortPartition(CohortId), Taken = taken, ByOrganisation = CohortJson.Write(byOrg) }, cancellationToken);
+        await TryAddAsync(new SeatsEntity { PartitionKey = CohortStore.CohortPartition(CohortId), Taken = taken, ByOrganisation = TableJson.Write(byOrg) }, cancellationToken);
         await audit.RecordAsync(new AuditRecord(CohortsApi.RecordType, CohortId, "created", After: new { cohort.Name, cohort.Capacity }) { Actor = Actor }, cancellationToken);
     }
 

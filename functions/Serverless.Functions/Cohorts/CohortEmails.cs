@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
-using Serverless.Functions.Identity;
 using Serverless.Functions.Platform.Email;
 using Serverless.Functions.Platform.Localization;
+using Serverless.Functions.Platform.Security;
 
 namespace Serverless.Functions.Cohorts;
 
@@ -21,10 +21,10 @@ public sealed class CohortEmails(ILocalizer localizer, IOptions<AuthOptions> aut
     public static string SummaryKey(string cohortId, int round) => $"cohort-summary/{cohortId}/{round}";
 
     public EmailMessage Welcome(CandidateEntity participant, CohortEntity cohort, string programme, DateTimeOffset deadline, Uri link) =>
-        LocalizedEmail.Compose(localizer, "email.cohort.welcome", participant.Language, WelcomeKey(cohort.Id, participant.PersonId), participant.Email, participant.Name, link, programme, cohort.Name, Format(deadline, participant.Language));
+        LocalizedEmail.Compose(localizer, "email.cohort.welcome", participant.Language, WelcomeKey(cohort.Id, participant.PersonId), participant.Email, participant.Name, link, programme, cohort.Name, EmailComposer.Instant(deadline, participant.Language));
 
     public EmailMessage Reminder(CandidateEntity participant, CohortEntity cohort, string programme, DateTimeOffset deadline, Uri link) =>
-        LocalizedEmail.Compose(localizer, "email.cohort.reminder", participant.Language, ReminderKey(cohort.Id, participant.PersonId), participant.Email, participant.Name, link, programme, cohort.Name, Format(deadline, participant.Language));
+        LocalizedEmail.Compose(localizer, "email.cohort.reminder", participant.Language, ReminderKey(cohort.Id, participant.PersonId), participant.Email, participant.Name, link, programme, cohort.Name, EmailComposer.Instant(deadline, participant.Language));
 
     public EmailMessage Escalation(CandidateEntity participant, CohortEntity cohort, Registry.PersonEntity coordinator)
     {
@@ -37,7 +37,4 @@ public sealed class CohortEmails(ILocalizer localizer, IOptions<AuthOptions> aut
         LocalizedEmail.Compose(localizer, "email.cohort.summary", coordinator.PreferredLanguage, SummaryKey(cohort.Id, progress.Round), coordinator.Email, coordinator.Name, CohortLink(cohort.Id), cohort.Name, progress.Total, progress.Onboarded, progress.Escalated, progress.Withdrawn + progress.Unreachable);
 
     public Uri CohortLink(string cohortId) => auth.Value.Link("/cohorts/c/" + Uri.EscapeDataString(cohortId));
-
-    private static string Format(DateTimeOffset instant, string language) =>
-        instant.UtcDateTime.ToString("f", MessageCatalogue.CultureFor(Languages.Normalize(language))) + " UTC";
 }

@@ -1,7 +1,7 @@
 using System.Runtime.Serialization;
-using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
+using Serverless.Functions.Platform.Storage;
 
 namespace Serverless.Functions.Cohorts;
 
@@ -12,17 +12,6 @@ namespace Serverless.Functions.Cohorts;
 //   k|{cohortId}  | cand|{personId}      one candidate: status, onboarding submissions, challenge
 // A status change that takes or frees a seat is one entity-group transaction of the candidate
 // row and the seat counter, each conditional on its ETag, so capacity and quotas hold under races.
-
-internal static class CohortJson
-{
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
-
-    public static T Read<T>(string? json)
-        where T : new() =>
-        string.IsNullOrEmpty(json) ? new T() : JsonSerializer.Deserialize<T>(json, Options) ?? new T();
-
-    public static string Write<T>(T value) => JsonSerializer.Serialize(value, Options);
-}
 
 public sealed class ProgrammeEntity : ITableEntity
 {
@@ -100,16 +89,16 @@ public sealed class CohortEntity : ITableEntity
     public string Id => RowKey;
 
     [IgnoreDataMember]
-    public List<string> ManagerList => CohortJson.Read<List<string>>(ManagerIds);
+    public List<string> ManagerList => TableJson.Read<List<string>>(ManagerIds);
 
     [IgnoreDataMember]
-    public List<SteeringMember> SteeringList => CohortJson.Read<List<SteeringMember>>(SteeringCommittee);
+    public List<SteeringMember> SteeringList => TableJson.Read<List<SteeringMember>>(SteeringCommittee);
 
     [IgnoreDataMember]
-    public List<CohortOrganisation> OrganisationList => CohortJson.Read<List<CohortOrganisation>>(Organisations);
+    public List<CohortOrganisation> OrganisationList => TableJson.Read<List<CohortOrganisation>>(Organisations);
 
     [IgnoreDataMember]
-    public List<BudgetLine> BudgetList => CohortJson.Read<List<BudgetLine>>(Budget);
+    public List<BudgetLine> BudgetList => TableJson.Read<List<BudgetLine>>(Budget);
 
     public int? QuotaOf(string? organisationId) =>
         organisationId is null ? null : OrganisationList.FirstOrDefault(o => o.OrganisationId == organisationId)?.Quota;
@@ -161,16 +150,16 @@ public sealed class SeatsEntity : ITableEntity
     public int? QuotaOf(CohortEntity cohort, string? organisationId) =>
         organisationId is null ? null
         : Quotas is null ? cohort.QuotaOf(organisationId)
-        : CohortJson.Read<Dictionary<string, int>>(Quotas).TryGetValue(organisationId, out var quota) ? quota : null;
+        : TableJson.Read<Dictionary<string, int>>(Quotas).TryGetValue(organisationId, out var quota) ? quota : null;
 
     public void SetLimits(int capacity, IEnumerable<CohortOrganisation> organisations)
     {
         Capacity = capacity;
-        Quotas = CohortJson.Write(organisations.ToDictionary(o => o.OrganisationId, o => o.Quota));
+        Quotas = TableJson.Write(organisations.ToDictionary(o => o.OrganisationId, o => o.Quota));
     }
 
     [IgnoreDataMember]
-    public Dictionary<string, int> ByOrganisationMap => CohortJson.Read<Dictionary<string, int>>(ByOrganisation);
+    public Dictionary<string, int> ByOrganisationMap => TableJson.Read<Dictionary<string, int>>(ByOrganisation);
 }
 
 public static class CandidateStatus

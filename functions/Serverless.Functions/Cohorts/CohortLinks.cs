@@ -1,7 +1,5 @@
 using Microsoft.Extensions.Options;
-using Serverless.Functions.Identity;
 using Serverless.Functions.Platform.Security;
-using Serverless.Functions.Workshops;
 
 namespace Serverless.Functions.Cohorts;
 
@@ -11,19 +9,21 @@ namespace Serverless.Functions.Cohorts;
 /// purpose and a subject, expiring) and are looked up without being used up, like workshop
 /// invitations: the same link opens the page again. The token travels in a header, never a URL.
 /// </summary>
-public sealed class CohortLinks(ActionTokens tokens, InvitationLinks lookup, TimeProvider time, IOptions<AuthOptions> auth)
+public sealed class CohortLinks(ActionTokens tokens, IOptions<AuthOptions> auth)
 {
     public const string OnboardingPurpose = "cohort-onboarding";
     public const string ProposalPurpose = "cohort-proposal";
     public const string TokenHeader = "X-Cohort-Token";
 
+    private static readonly TimeSpan MinimumLifetime = TimeSpan.FromHours(1);
+
     public static string Subject(string cohortId, string otherId) => cohortId + "|" + otherId;
 
     public Task<string> IssueOnboardingAsync(string cohortId, string personId, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
-        tokens.IssueAsync(OnboardingPurpose, Subject(cohortId, personId), Lifetime(expiresAt), cancellationToken);
+        tokens.IssueUntilAsync(OnboardingPurpose, Subject(cohortId, personId), expiresAt, MinimumLifetime, cancellationToken);
 
     public Task<string> IssueProposalAsync(string cohortId, string organisationId, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
-        tokens.IssueAsync(ProposalPurpose, Subject(cohortId, organisationId), Lifetime(expiresAt), cancellationToken);
+        tokens.IssueUntilAsync(ProposalPurpose, Subject(cohortId, organisationId), expiresAt, MinimumLifetime, cancellationToken);
 
     public Uri OnboardingLink(string token) => auth.Value.Link("/cohorts/onboarding#token=" + token);
 
@@ -32,7 +32,7 @@ public sealed class CohortLinks(ActionTokens tokens, InvitationLinks lookup, Tim
     /// <summary>(cohortId, otherId) of a live token for the purpose, or a failure code (token_invalid, token_expired).</summary>
     public async Task<(string? CohortId, string? OtherId, string? Failure)> FindAsync(string? token, string purpose, CancellationToken cancellationToken)
     {
-        var (subject, failure) = await lookup.FindAsync(token, purpose, cancellationToken);
+        var (subject, failure) = await tokens.FindAsync(token, purpose, cancellationToken);
         if (subject is null)
         {
             return (null, null, failure);
@@ -40,11 +40,5 @@ public sealed class CohortLinks(ActionTokens tokens, InvitationLinks lookup, Tim
 
         var parts = subject.Split('|', 2);
         return parts.Length == 2 ? (parts[0], parts[1], null) : (null, null, "token_invalid");
-    }
-
-    private TimeSpan Lifetime(DateTimeOffset expiresAt)
-    {
-        var lifetime = expiresAt - time.GetUtcNow();
-        return lifetime > TimeSpan.FromHours(1) ? lifetime : TimeSpan.FromHours(1);
     }
 }

@@ -1,6 +1,5 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.DurableTask;
+using Serverless.Functions.Platform.Durable;
 
 namespace Serverless.Functions.Cohorts;
 
@@ -19,9 +18,7 @@ public sealed class CohortOnboardingOrchestrator : TaskOrchestrator<CohortOnboar
     public sealed record Input(string CohortId, int Round, DateTime DeadlineUtc, DateTime? RemindAtUtc, TimeSpan? FirstRefresh = null);
 
     public static string InstanceIdFor(string cohortId, int round) =>
-        "cohort-onboarding-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(cohortId)))[..24] + "-r" + round.ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-    internal static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(5, TimeSpan.FromSeconds(2), 2, TimeSpan.FromMinutes(1)));
+        "cohort-onboarding-" + OrchestrationSteps.InstanceKey(cohortId, 24) + "-r" + round.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static readonly TimeSpan MaxRefresh = TimeSpan.FromHours(1);
 
@@ -31,12 +28,12 @@ public sealed class CohortOnboardingOrchestrator : TaskOrchestrator<CohortOnboar
     public override async Task<RoundProgress> RunAsync(TaskOrchestrationContext context, Input input)
     {
         var round = new ListRoundParticipants.Input(input.CohortId, input.Round);
-        var personIds = await context.CallActivityAsync<List<string>>(nameof(ListRoundParticipants), round, Retry);
+        var personIds = await context.CallActivityAsync<List<string>>(nameof(ListRoundParticipants), round, OrchestrationSteps.Retry);
         var progress = new RoundProgress(input.Round, personIds.Count, 0, 0, 0, 0);
         context.SetCustomStatus(progress);
         if (personIds.Count > 0)
         {
-            await context.CallActivityAsync<int>(nameof(StartParticipantOnboardings), new StartParticipantOnboardings.Input(input, personIds), Retry);
+            await context.CallActivityAsync<int>(nameof(StartParticipantOnboardings), new StartParticipantOnboardings.Input(input, personIds), OrchestrationSteps.Retry);
         }
 
         var delay = input.FirstRefresh ?? TimeSpan.FromSeconds(2);
@@ -51,86 +48,18 @@ public sealed class CohortOnboardingOrchestrator : TaskOrchestrator<CohortOnboar
             }
 
             await context.CreateTimer(next, CancellationToken.None);
-            progress = await context.CallActivityAsync<RoundProgress>(nameof(CountRoundProgress), round, Retry);
+            progress = await context.CallActivityAsync<RoundProgress>(nameof(CountRoundProgress), round, OrchestrationSteps.Retry);
             context.SetCustomStatus(progress);
             delay = TimeSpan.FromTicks(Math.Min((long)(delay.Ticks * 1.5), MaxRefresh.Ticks));
         }
 
         if (progress.Total > 0)
         {
-            await context.CallActivityAsync<bool>(nameof(SendCoordinatorSummary), new SendCoordinatorSummary.Input(input.CohortId, input.Round, progress), Retry);
+            await context.CallActivityAsync<bool>(nameof(SendCoordinatorSummary), new SendCoordinatorSummary.Input(input.CohortId, input.Round, progress), OrchestrationSteps.Retry);
         }
 
         return progress;
     }
-}
-
-/// <summary>
-/// One participant: the welcome email with the personal link, then a wait for the onboarding
-/// to be completed (profile, consent, management challenge; raised by the onboarding page) that
-/// races a reminder timer and then a deadline timer; past the deadline the coordinator is told.
-/// Its instance id is derived from cohort and person, so a participant has one onboarding.
-/// </summary>
-public sealed class ParticipantOnboardingOrchestrator : TaskOrchestrator<ParticipantOnboardingOrchestrator.Input, string>
-{
-    public const string DoneEvent = "OnboardingDone";
-
-    public sealed record Input(string CohortId, string PersonId, DateTime DeadlineUtc, DateTime? RemindAtUtc);
-
-    public static string InstanceIdFor(string cohortId, string personId) =>
-        "cohort-participant-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(cohortId + "|" + personId)))[..32];
-
-    public override async Task<string> RunAsync(TaskOrchestrationContext context, Input input)
-    {
-        var welcome = await context.CallActivityAsync<string>(nameof(SendCohortWelcome), input, CohortOnboardingOrchestrator.Retry);
-        if (welcome != ParticipantOutcome.Welcomed)
-        {
-            return welcome;
-        }
-
-        using var doneCts = new CancellationTokenSource();
-        var done = context.WaitForExternalEvent<string>(DoneEvent, doneCts.Token);
-
-        if (input.RemindAtUtc is { } remindAt && remindAt > context.CurrentUtcDateTime && remindAt < input.DeadlineUtc)
-        {
-            using var reminderCts = new CancellationTokenSource();
-            var reminder = context.CreateTimer(remindAt, reminderCts.Token);
-            if (await Task.WhenAny(done, reminder) == reminder)
-            {
-                await context.CallActivityAsync<bool>(nameof(SendOnboardingReminder), input, CohortOnboardingOrchestrator.Retry);
-            }
-            else
-            {
-                reminderCts.Cancel();
-            }
-        }
-
-        if (!done.IsCompleted)
-        {
-            using var deadlineCts = new CancellationTokenSource();
-            var deadline = context.CreateTimer(input.DeadlineUtc, deadlineCts.Token);
-            if (await Task.WhenAny(done, deadline) == deadline)
-            {
-                doneCts.Cancel();
-
-                // Finished in the meantime without the event arriving first: the record decides.
-                return await context.CallActivityAsync<string>(nameof(EscalateOnboarding), input, CohortOnboardingOrchestrator.Retry);
-            }
-
-            deadlineCts.Cancel();
-        }
-
-        return await done;
-    }
-}
-
-public static class ParticipantOutcome
-{
-    public const string Welcomed = "welcomed";
-    public const string Onboarded = "onboarded";
-    public const string Escalated = "escalated";
-    public const string Withdrawn = "withdrawn";
-    public const string Unreachable = "unreachable";
 }
 
 /// <summary>A round's counts (custom status and output).</summary>

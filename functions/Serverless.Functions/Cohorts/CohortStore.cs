@@ -1,5 +1,4 @@
 using Serverless.Functions.Platform.Storage;
-using Serverless.Functions.Workshops;
 
 namespace Serverless.Functions.Cohorts;
 
@@ -14,12 +13,12 @@ public sealed class CohortStore(StorageClients storage) : TableStore(storage, Ta
     public static string CohortPartition(string cohortId) => "k|" + cohortId;
 
     public Task<ProgrammeEntity?> GetProgrammeAsync(string id, CancellationToken cancellationToken) =>
-        WorkshopStore.IsValidKey(id) ? GetAsync<ProgrammeEntity>(ProgrammeEntity.Partition, id, cancellationToken) : Task.FromResult<ProgrammeEntity?>(null);
+        TableStore.IsValidKey(id) ? GetAsync<ProgrammeEntity>(ProgrammeEntity.Partition, id, cancellationToken) : Task.FromResult<ProgrammeEntity?>(null);
 
     public Task<List<ProgrammeEntity>> ListProgrammesAsync(CancellationToken cancellationToken) => QueryAsync<ProgrammeEntity>(ProgrammeEntity.Partition, null, cancellationToken);
 
     public Task<CohortEntity?> GetCohortAsync(string id, CancellationToken cancellationToken) =>
-        WorkshopStore.IsValidKey(id) ? GetAsync<CohortEntity>(CohortEntity.Partition, id, cancellationToken) : Task.FromResult<CohortEntity?>(null);
+        TableStore.IsValidKey(id) ? GetAsync<CohortEntity>(CohortEntity.Partition, id, cancellationToken) : Task.FromResult<CohortEntity?>(null);
 
     public Task<List<CohortEntity>> ListCohortsAsync(CancellationToken cancellationToken) => QueryAsync<CohortEntity>(CohortEntity.Partition, null, cancellationToken);
 
@@ -27,7 +26,7 @@ public sealed class CohortStore(StorageClients storage) : TableStore(storage, Ta
         GetAsync<SeatsEntity>(CohortPartition(cohortId), SeatsEntity.Row, cancellationToken);
 
     public Task<CandidateEntity?> GetCandidateAsync(string cohortId, string personId, CancellationToken cancellationToken) =>
-        WorkshopStore.IsValidKey(cohortId) && WorkshopStore.IsValidKey(personId)
+        TableStore.IsValidKey(cohortId) && TableStore.IsValidKey(personId)
             ? GetAsync<CandidateEntity>(CohortPartition(cohortId), CandidateEntity.Prefix + personId, cancellationToken)
             : Task.FromResult<CandidateEntity?>(null);
 

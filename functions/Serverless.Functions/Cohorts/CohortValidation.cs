@@ -1,6 +1,6 @@
 using System.Globalization;
+using Serverless.Functions.Platform.Storage;
 using Serverless.Functions.Registry;
-using Serverless.Functions.Workshops;
 
 namespace Serverless.Functions.Cohorts;
 
@@ -21,7 +21,7 @@ public static class CohortValidation
             return errors;
         }
 
-        if (creating && request.Id is { Length: > 0 } id && (!WorkshopStore.IsValidKey(id) || id.Length > 60))
+        if (creating && request.Id is { Length: > 0 } id && (!TableStore.IsValidKey(id) || id.Length > 60))
         {
             errors["id"] = ["The id is at most 60 characters without / \\ # ? or |."];
         }
@@ -49,7 +49,7 @@ public static class CohortValidation
             return errors;
         }
 
-        if (creating && request.Id is { Length: > 0 } id && (!WorkshopStore.IsValidKey(id) || id.Length > 60))
+        if (creating && request.Id is { Length: > 0 } id && (!TableStore.IsValidKey(id) || id.Length > 60))
         {
             errors["id"] = ["The id is at most 60 characters without / \\ # ? or |."];
         }

@@ -1,10 +1,11 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Serverless.Functions.Audit;
+using Serverless.Functions.Platform.Files;
+using Serverless.Functions.Platform.Http;
 using Serverless.Functions.Platform.Localization;
 using Serverless.Functions.Platform.Security;
 using Serverless.Functions.Platform.Storage;
 using Serverless.Functions.Registry;
-using Serverless.Functions.Workshops;
 
 namespace Serverless.Functions.Cohorts;
 
@@ -70,7 +71,7 @@ public static class CohortsApi
         var now = time.GetUtcNow();
         var programme = new ProgrammeEntity
         {
-            RowKey = request!.Id is { Length: > 0 } id ? id : Guid.NewGuid().ToString("N")[..12],
+            RowKey = request!.Id is { Length: > 0 } id ? id : RecordWrites.NewId(),
             Name = request.Name!.Trim(),
             Description = request.Description?.Trim() ?? "",
             CreatedAt = now,
@@ -124,7 +125,7 @@ public static class CohortsApi
         }
 
         var now = time.GetUtcNow();
-        var cohort = new CohortEntity { RowKey = request!.Id is { Length: > 0 } id ? id : Guid.NewGuid().ToString("N")[..12], CreatedAt = now };
+        var cohort = new CohortEntity { RowKey = request!.Id is { Length: > 0 } id ? id : RecordWrites.NewId(), CreatedAt = now };
         Apply(request, cohort, now);
         try
         {
@@ -397,7 +398,7 @@ public static class CohortsApi
     private static async Task<Dictionary<string, string[]>> SetLimitsAsync(string cohortId, CohortRequest request, CohortStore store, CancellationToken cancellationToken, bool check = true)
     {
         var errors = new Dictionary<string, string[]>();
-        await WorkshopStore.RetryOnConflictAsync(
+        await TableStore.RetryOnConflictAsync(
             async () =>
             {
                 errors.Clear();
@@ -502,10 +503,10 @@ public static class CohortsApi
         cohort.EndDate = request.EndDate!;
         cohort.Capacity = request.Capacity!.Value;
         cohort.CoordinatorId = request.CoordinatorId!;
-        cohort.ManagerIds = CohortJson.Write((request.ManagerIds ?? []).Distinct().ToList());
-        cohort.SteeringCommittee = CohortJson.Write((request.SteeringCommittee ?? []).Select(m => new SteeringMember(m.Name.Trim(), m.Role?.Trim() ?? "")).ToList());
-        cohort.Organisations = CohortJson.Write(request.Organisations ?? []);
-        cohort.Budget = CohortJson.Write((request.Budget ?? []).Select(b => b with { Label = b.Label.Trim() }).ToList());
+        cohort.ManagerIds = TableJson.Write((request.ManagerIds ?? []).Distinct().ToList());
+        cohort.SteeringCommittee = TableJson.Write((request.SteeringCommittee ?? []).Select(m => new SteeringMember(m.Name.Trim(), m.Role?.Trim() ?? "")).ToList());
+        cohort.Organisations = TableJson.Write(request.Organisations ?? []);
+        cohort.Budget = TableJson.Write((request.Budget ?? []).Select(b => b with { Label = b.Label.Trim() }).ToList());
         cohort.Currency = request.Currency ?? "EUR";
         cohort.UpdatedAt = now;
     }

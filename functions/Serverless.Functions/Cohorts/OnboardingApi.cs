@@ -7,7 +7,6 @@ using Serverless.Functions.Platform.Durable;
 using Serverless.Functions.Platform.Security;
 using Serverless.Functions.Platform.Storage;
 using Serverless.Functions.Registry;
-using Serverless.Functions.Workshops;
 
 namespace Serverless.Functions.Cohorts;
 
@@ -90,7 +89,7 @@ public static class OnboardingApi
         if (accepted.Count > 0)
         {
             // The round number comes from an ETag-conditional write of the cohort, so two starts at once get two rounds.
-            round = await WorkshopStore.RetryOnConflictAsync(
+            round = await TableStore.RetryOnConflictAsync(
                 async () =>
                 {
                     var row = (await store.GetCohortAsync(cohortId, cancellationToken))!;
@@ -185,7 +184,7 @@ public static class OnboardingApi
         var now = time.GetUtcNow();
         CandidateEntity? saved = null;
         var completed = false;
-        await WorkshopStore.RetryOnConflictAsync(
+        await TableStore.RetryOnConflictAsync(
             async () =>
             {
                 var row = (await store.GetCandidateAsync(f.Cohort.Id, f.Participant.PersonId, cancellationToken))!;

@@ -160,7 +160,7 @@ public static class AuthApi
             user.FindFirst(System.Security.Claims.ClaimTypes.Email)?.Value ?? "",
             user.Identity?.Name ?? "",
             user.FindAll(System.Security.Claims.ClaimTypes.Role).Select(c => c.Value).ToList(),
-            user.FindFirst(PortalPrincipal.LanguageClaim)?.Value ?? MessageCatalogue.DefaultLanguage));
+            user.FindFirst(PortalClaims.LanguageClaim)?.Value ?? MessageCatalogue.DefaultLanguage));
     }
 
     public static async Task<Results<Ok<Me>, ValidationProblem, ProblemHttpResult>> SetLanguageAsync(

@@ -17,18 +17,16 @@ namespace Serverless.Functions.Identity;
 public static class IdentityExtensions
 {
     public const string OidcScheme = "oidc";
-    public const string SessionCookieName = "inn.session";
 
     public static IHostApplicationBuilder AddIdentity(this IHostApplicationBuilder builder)
     {
-        builder.Services.Configure<AuthOptions>(builder.Configuration.GetSection(AuthOptions.SectionName));
         builder.Services.AddSingleton<SignInLinks>();
         builder.Services.AddHostedService<SignInLinkService>();
 
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(o =>
             {
-                o.Cookie.Name = SessionCookieName;
+                o.Cookie.Name = PortalClaims.SessionCookieName;
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Lax;
                 o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
@@ -80,8 +78,8 @@ public static class IdentityExtensions
         var lifetime = context.HttpContext.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value.SessionLifetime;
         var sessionId = await sessions.StartAsync(person, lifetime, context.HttpContext.RequestAborted);
         var identity = (System.Security.Claims.ClaimsIdentity)context.Principal!.Identity!;
-        identity.TryRemoveClaim(identity.FindFirst(PortalPrincipal.SessionClaim));
-        identity.AddClaim(new System.Security.Claims.Claim(PortalPrincipal.SessionClaim, sessionId));
+        identity.TryRemoveClaim(identity.FindFirst(PortalClaims.SessionClaim));
+        identity.AddClaim(new System.Security.Claims.Claim(PortalClaims.SessionClaim, sessionId));
     }
 
     /// <summary>

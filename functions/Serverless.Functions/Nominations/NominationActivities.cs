@@ -4,7 +4,6 @@ using Serverless.Functions.Audit;
 using Serverless.Functions.Platform.Email;
 using Serverless.Functions.Platform.Storage;
 using Serverless.Functions.Registry;
-using Serverless.Functions.Workshops;
 
 namespace Serverless.Functions.Nominations;
 
@@ -40,7 +39,7 @@ public sealed class AssignNominationReviewers(
         {
             nomination.Status = NominationStatus.InReview;
             nomination.UpdatedAt = time.GetUtcNow();
-            await WorkshopStore.RetryOnConflictAsync(
+            await TableStore.RetryOnConflictAsync(
                 async () =>
                 {
                     try
@@ -149,7 +148,7 @@ public sealed class ReviewMailer(
         await email.SendAsync(emails.ReviewRequest(key, new NominationEmails.Recipient(person.Email, person.Name, person.PreferredLanguage), call, nomination, call.ReviewDeadline, actions, reminder), ct);
 
         var now = time.GetUtcNow();
-        await WorkshopStore.RetryOnConflictAsync(
+        await TableStore.RetryOnConflictAsync(
             async () =>
             {
                 var row = await store.GetAssignmentAsync(call.Id, nomination.Id, assignment.ReviewerId, ct);
@@ -258,7 +257,7 @@ public sealed class CompleteNominationReview(NominationStore store, IAuditLog au
         assignments = await store.ListAssignmentsAsync(input.CallId, input.NominationId, ct);
         var reviews = assignments.Where(a => a.Status == AssignmentStatus.Submitted).Select(a => (IReadOnlyDictionary<string, int>)a.ScoreMap).ToList();
         var result = ReviewScoring.Compute(reviews, call.CriterionList, call.ScaleMax, call.PassFail, options.Value.DisagreementShare);
-        await WorkshopStore.RetryOnConflictAsync(
+        await TableStore.RetryOnConflictAsync(
             async () =>
             {
                 var nomination = await store.GetNominationAsync(input.CallId, input.NominationId, ct);

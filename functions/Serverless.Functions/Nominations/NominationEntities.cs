@@ -1,7 +1,7 @@
 using System.Runtime.Serialization;
-using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
+using Serverless.Functions.Platform.Storage;
 
 namespace Serverless.Functions.Nominations;
 
@@ -11,22 +11,6 @@ namespace Serverless.Functions.Nominations;
 //   c|{callId}             | r|{nominationId}|{reviewerId}    one reviewer's assignment to a nomination
 // A call's nominations and assignments share its partition, so the reviewer load of a call is one
 // partition query and the board is another.
-
-internal static class NominationJson
-{
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
-
-    public static T Read<T>(string? json)
-        where T : new() => string.IsNullOrEmpty(json) ? new T() : JsonSerializer.Deserialize<T>(json, Options) ?? new T();
-
-    public static string Write<T>(T value) => JsonSerializer.Serialize(value, Options);
-
-    /// <summary>The text in the language asked for, else English, else any.</summary>
-    public static string In(IReadOnlyDictionary<string, string> texts, string language) =>
-        texts.TryGetValue(language, out var text) && text.Length > 0 ? text
-        : texts.TryGetValue("en", out var en) && en.Length > 0 ? en
-        : texts.Values.FirstOrDefault(v => v.Length > 0) ?? "";
-}
 
 /// <summary>One scoring criterion of a call, e.g. "practical feasibility", with its weight.</summary>
 public sealed record Criterion(string Id, Dictionary<string, string> Labels, double Weight);
@@ -86,16 +70,16 @@ public sealed class CallEntity : ITableEntity
     public string Id => RowKey;
 
     [IgnoreDataMember]
-    public Dictionary<string, string> TitleMap => NominationJson.Read<Dictionary<string, string>>(Titles);
+    public Dictionary<string, string> TitleMap => TableJson.Read<Dictionary<string, string>>(Titles);
 
     [IgnoreDataMember]
-    public Dictionary<string, string> DescriptionMap => NominationJson.Read<Dictionary<string, string>>(Descriptions);
+    public Dictionary<string, string> DescriptionMap => TableJson.Read<Dictionary<string, string>>(Descriptions);
 
     [IgnoreDataMember]
-    public List<Criterion> CriterionList => NominationJson.Read<List<Criterion>>(Criteria);
+    public List<Criterion> CriterionList => TableJson.Read<List<Criterion>>(Criteria);
 
     [IgnoreDataMember]
-    public Dictionary<string, List<string>> ConflictMap => NominationJson.Read<Dictionary<string, List<string>>>(DeclaredConflicts);
+    public Dictionary<string, List<string>> ConflictMap => TableJson.Read<Dictionary<string, List<string>>>(DeclaredConflicts);
 
     [IgnoreDataMember]
     public IReadOnlyList<string> ReviewerList => Reviewers.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -174,7 +158,7 @@ public sealed class NominationEntity : ITableEntity
     public string Id => RowKey[Prefix.Length..];
 
     [IgnoreDataMember]
-    public List<AttachmentInfo> AttachmentList => NominationJson.Read<List<AttachmentInfo>>(Attachments);
+    public List<AttachmentInfo> AttachmentList => TableJson.Read<List<AttachmentInfo>>(Attachments);
 }
 
 public static class AssignmentStatus
@@ -233,7 +217,7 @@ public sealed class AssignmentEntity : ITableEntity
     public DateTimeOffset? AnsweredAt { get; set; }
 
     [IgnoreDataMember]
-    public Dictionary<string, int> ScoreMap => NominationJson.Read<Dictionary<string, int>>(Scores);
+    public Dictionary<string, int> ScoreMap => TableJson.Read<Dictionary<string, int>>(Scores);
 
     public static string RowFor(string nominationId, string reviewerId) => Prefix + nominationId + "|" + reviewerId;
 }

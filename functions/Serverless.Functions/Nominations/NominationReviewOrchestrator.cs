@@ -1,6 +1,5 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.DurableTask;
+using Serverless.Functions.Platform.Durable;
 
 namespace Serverless.Functions.Nominations;
 
@@ -19,15 +18,13 @@ public sealed class NominationReviewOrchestrator : TaskOrchestrator<NominationRe
 
     public sealed record Input(string CallId, string NominationId, DateTime DeadlineUtc, DateTime? RemindAtUtc);
 
-    internal static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(5, TimeSpan.FromSeconds(2), 2, TimeSpan.FromMinutes(1)));
-
     public static string InstanceIdFor(string callId, string nominationId) =>
-        "nomination-review-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(callId + "|" + nominationId)))[..32];
+        "nomination-review-" + OrchestrationSteps.InstanceKey(callId + "|" + nominationId, 32);
 
     public override async Task<ReviewOutcome> RunAsync(TaskOrchestrationContext context, Input input)
     {
         var key = new ReviewKey(input.CallId, input.NominationId);
-        var state = await context.CallActivityAsync<ReviewState>(nameof(AssignNominationReviewers), key, Retry);
+        var state = await context.CallActivityAsync<ReviewState>(nameof(AssignNominationReviewers), key, OrchestrationSteps.Retry);
         var reminded = false;
         while (!state.Complete && context.CurrentUtcDateTime < input.DeadlineUtc)
         {
@@ -43,14 +40,14 @@ public sealed class NominationReviewOrchestrator : TaskOrchestrator<NominationRe
             if (await Task.WhenAny(answered, timer) == answered)
             {
                 timerCts.Cancel();
-                state = await context.CallActivityAsync<ReviewState>(nameof(AssignNominationReviewers), key, Retry);
+                state = await context.CallActivityAsync<ReviewState>(nameof(AssignNominationReviewers), key, OrchestrationSteps.Retry);
                 continue;
             }
 
             answerCts.Cancel();
             if (remind == wake)
             {
-                await context.CallActivityAsync<int>(nameof(SendNominationReviewReminders), key, Retry);
+                await context.CallActivityAsync<int>(nameof(SendNominationReviewReminders), key, OrchestrationSteps.Retry);
                 reminded = true;
             }
 
@@ -61,12 +58,12 @@ public sealed class NominationReviewOrchestrator : TaskOrchestrator<NominationRe
 
             if (nextSilence <= wake)
             {
-                await context.CallActivityAsync<int>(nameof(ReplaceSilentReviewers), new ReplaceSilentReviewers.Input(input.CallId, input.NominationId, wake), Retry);
-                state = await context.CallActivityAsync<ReviewState>(nameof(AssignNominationReviewers), key, Retry);
+                await context.CallActivityAsync<int>(nameof(ReplaceSilentReviewers), new ReplaceSilentReviewers.Input(input.CallId, input.NominationId, wake), OrchestrationSteps.Retry);
+                state = await context.CallActivityAsync<ReviewState>(nameof(AssignNominationReviewers), key, OrchestrationSteps.Retry);
             }
         }
 
-        var outcome = await context.CallActivityAsync<ReviewOutcome>(nameof(CompleteNominationReview), key, Retry);
+        var outcome = await context.CallActivityAsync<ReviewOutcome>(nameof(CompleteNominationReview), key, OrchestrationSteps.Retry);
         context.SetCustomStatus(outcome);
         return outcome;
     }

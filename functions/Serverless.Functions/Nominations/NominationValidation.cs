@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
-using Serverless.Functions.Platform.Localization;
+using Serverless.Functions.Platform.Storage;
+using Serverless.Functions.Platform.Validation;
 
 namespace Serverless.Functions.Nominations;
 
@@ -29,24 +30,16 @@ public static partial class NominationValidation
         [".csv"] = "text/csv",
     };
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,63}$")]
-    private static partial Regex IdPattern();
-
     [GeneratedRegex("^[a-z][a-z0-9-]{0,39}$")]
     private static partial Regex CriterionIdPattern();
-
-    public static bool IsValidId(string? id) => id is not null && IdPattern().IsMatch(id);
 
     public static Dictionary<string, string[]> ValidateCall(CallRequest request, bool creating)
     {
         var errors = new Dictionary<string, string[]>();
-        if (creating && request.Id is not null && !IsValidId(request.Id))
-        {
-            errors["id"] = ["The id may hold lower-case letters, digits and hyphens (2 to 64), starting with a letter or digit."];
-        }
+        FieldRules.Id(errors, request.Id, creating);
 
-        Texts(errors, "titles", request.Titles, MaxTitleLength, required: true);
-        Texts(errors, "descriptions", request.Descriptions, MaxTextLength, required: false);
+        FieldRules.Texts(errors, "titles", request.Titles, MaxTitleLength, required: true, listLanguages: false);
+        FieldRules.Texts(errors, "descriptions", request.Descriptions, MaxTextLength, required: false, listLanguages: false);
         if (request.OpensAt is null)
         {
             errors["opensAt"] = ["Give the date the call opens."];
@@ -107,7 +100,7 @@ public static partial class NominationValidation
                     errors[field + ".id"] = [$"Two criteria have the id '{c.Id}'."];
                 }
 
-                Texts(errors, field + ".labels", c.Labels, 200, required: true);
+                FieldRules.Texts(errors, field + ".labels", c.Labels, 200, required: true, listLanguages: false);
                 if (c.Weight is not { } w || w <= 0 || w > 100 || double.IsNaN(w))
                 {
                     errors[field + ".weight"] = ["The weight is a number above 0 and at most 100."];
@@ -116,7 +109,7 @@ public static partial class NominationValidation
         }
 
         var reviewers = request.Reviewers ?? [];
-        if (reviewers.Count > MaxReviewers || reviewers.Any(r => !NominationStore.IsValidKey(r)) || reviewers.Distinct().Count() != reviewers.Count)
+        if (reviewers.Count > MaxReviewers || reviewers.Any(r => !TableStore.IsValidKey(r)) || reviewers.Distinct().Count() != reviewers.Count)
         {
             errors["reviewers"] = [$"The panel is a list of up to {MaxReviewers} different people."];
         }
@@ -137,7 +130,7 @@ public static partial class NominationValidation
 
         foreach (var (reviewer, organisations) in request.DeclaredConflicts ?? [])
         {
-            if (!reviewers.Contains(reviewer) || organisations is null || organisations.Any(o => !NominationStore.IsValidKey(o)))
+            if (!reviewers.Contains(reviewer) || organisations is null || organisations.Any(o => !TableStore.IsValidKey(o)))
             {
                 errors["declaredConflicts"] = ["Declared conflicts name panel members and organisation ids."];
                 break;
@@ -151,11 +144,11 @@ public static partial class NominationValidation
     public static Dictionary<string, string[]> ValidateNomination(NominationRequest request, bool submitting)
     {
         var errors = new Dictionary<string, string[]>();
-        Text(errors, "title", request.Title, MaxTitleLength, required: true);
-        Text(errors, "goals", request.Goals, MaxTextLength, submitting);
-        Text(errors, "expectedImpact", request.ExpectedImpact, MaxTextLength, submitting);
-        Text(errors, "feasibility", request.Feasibility, MaxTextLength, submitting);
-        Text(errors, "team", request.Team, MaxTeamLength, submitting);
+        FieldRules.Text(errors, "title", request.Title, MaxTitleLength, required: true);
+        FieldRules.Text(errors, "goals", request.Goals, MaxTextLength, submitting);
+        FieldRules.Text(errors, "expectedImpact", request.ExpectedImpact, MaxTextLength, submitting);
+        FieldRules.Text(errors, "feasibility", request.Feasibility, MaxTextLength, submitting);
+        FieldRules.Text(errors, "team", request.Team, MaxTeamLength, submitting);
         return errors;
     }
 
@@ -175,7 +168,7 @@ public static partial class NominationValidation
 
         if (request.Action == "conflict")
         {
-            Text(errors, "conflictReason", request.ConflictReason, 1000, required: true);
+            FieldRules.Text(errors, "conflictReason", request.ConflictReason, 1000, required: true);
         }
 
         if (request.Action != "submit")
@@ -250,47 +243,4 @@ public static partial class NominationValidation
         contentType = type;
         return errors;
     }
-
-    private static void Text(Dictionary<string, string[]> errors, string field, string? value, int maxLength, bool required)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            if (required)
-            {
-                errors[field] = ["This field is required."];
-            }
-        }
-        else if (value.Trim().Length > maxLength)
-        {
-            errors[field] = [$"The text is longer than {maxLength} characters."];
-        }
-    }
-
-    private static void Texts(Dictionary<string, string[]> errors, string field, Dictionary<string, string>? texts, int maxLength, bool required)
-    {
-        if (texts is null || texts.Values.All(string.IsNullOrWhiteSpace))
-        {
-            if (required)
-            {
-                errors[field] = ["Give the text in at least one language."];
-            }
-
-            return;
-        }
-
-        foreach (var (language, text) in texts)
-        {
-            if (!Languages.IsSupported(language))
-            {
-                errors[$"{field}.{language}"] = [$"'{language}' is not one of the portal's languages."];
-            }
-            else if (text is { } t && t.Trim().Length > maxLength)
-            {
-                errors[$"{field}.{language}"] = [$"The text is longer than {maxLength} characters."];
-            }
-        }
-    }
-
-    public static Dictionary<string, string> Clean(Dictionary<string, string>? texts) =>
-        (texts ?? []).Where(kv => !string.IsNullOrWhiteSpace(kv.Value)).ToDictionary(kv => kv.Key.ToLowerInvariant(), kv => kv.Value.Trim());
 }

@@ -4,13 +4,13 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 using Serverless.Functions.Audit;
-using Serverless.Functions.Identity;
 using Serverless.Functions.Platform.Durable;
 using Serverless.Functions.Platform.Email;
+using Serverless.Functions.Platform.Http;
 using Serverless.Functions.Platform.Security;
 using Serverless.Functions.Platform.Storage;
+using Serverless.Functions.Platform.Validation;
 using Serverless.Functions.Registry;
-using Serverless.Functions.Workshops;
 
 namespace Serverless.Functions.Nominations;
 
@@ -107,7 +107,7 @@ public static class NominationsApi
         }
 
         var now = time.GetUtcNow();
-        var call = new CallEntity { RowKey = request.Id ?? WorkshopsApi.NewId(), CreatedAt = now };
+        var call = new CallEntity { RowKey = request.Id ?? RecordWrites.NewId(), CreatedAt = now };
         Apply(request, call, now);
         if (!await store.TryAddAsync(call, cancellationToken))
         {
@@ -142,14 +142,14 @@ public static class NominationsApi
         var before = call.ToAudit();
         var now = time.GetUtcNow();
         Apply(request, call, now);
-        call.ETag = WorkshopsApi.IfMatchOr(context, call.ETag);
+        call.ETag = context.IfMatchOr(call.ETag);
         try
         {
             await store.UpdateAsync(call, cancellationToken);
         }
         catch (WriteConflictException)
         {
-            return WorkshopsApi.Changed(context);
+            return RecordWrites.Changed(context);
         }
 
         await audit.RecordAsync(new AuditRecord(CallRecord, callId, "updated", before, call.ToAudit()), cancellationToken);
@@ -187,7 +187,7 @@ public static class NominationsApi
             }
             catch (WriteConflictException)
             {
-                return WorkshopsApi.Changed(context);
+                return RecordWrites.Changed(context);
             }
 
             await audit.RecordAsync(new AuditRecord(CallRecord, callId, "review-started", before, call.ToAudit()), cancellationToken);
@@ -273,14 +273,14 @@ public static class NominationsApi
         nomination.DecidedAt = now;
         nomination.DecidedBy = user.PersonId();
         nomination.UpdatedAt = now;
-        nomination.ETag = WorkshopsApi.IfMatchOr(context, nomination.ETag);
+        nomination.ETag = context.IfMatchOr(nomination.ETag);
         try
         {
             await store.UpdateAsync(nomination, cancellationToken);
         }
         catch (WriteConflictException)
         {
-            return WorkshopsApi.Changed(context);
+            return RecordWrites.Changed(context);
         }
 
         await audit.RecordAsync(new AuditRecord(NominationRecord, $"{callId}/{nominationId}", "decided", before, nomination.ToAudit()), cancellationToken);
@@ -350,7 +350,7 @@ public static class NominationsApi
         var nomination = new NominationEntity
         {
             PartitionKey = NominationStore.CallPartition(callId),
-            RowKey = NominationEntity.Prefix + WorkshopsApi.NewId(),
+            RowKey = NominationEntity.Prefix + RecordWrites.NewId(),
             CallId = callId,
             OrganisationId = organisationId,
             SubmitterId = me.Id,
@@ -411,14 +411,14 @@ public static class NominationsApi
 
         var before = nomination.ToAudit();
         Apply(request, nomination, now);
-        nomination.ETag = WorkshopsApi.IfMatchOr(context, nomination.ETag);
+        nomination.ETag = context.IfMatchOr(nomination.ETag);
         try
         {
             await store.UpdateAsync(nomination, cancellationToken);
         }
         catch (WriteConflictException)
         {
-            return WorkshopsApi.Changed(context);
+            return RecordWrites.Changed(context);
         }
 
         await audit.RecordAsync(new AuditRecord(NominationRecord, $"{callId}/{nominationId}", submitting ? "submitted" : "updated", before, nomination.ToAudit()), cancellationToken);
@@ -476,13 +476,13 @@ public static class NominationsApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["file"] = ["The file is empty."] });
         }
 
-        var id = WorkshopsApi.NewId();
+        var id = RecordWrites.NewId();
         var blobName = $"{callId}/{nominationId}/{id}";
         var container = await store.ContainerAsync(cancellationToken);
         buffer.Position = 0;
         await container.GetBlobClient(blobName).UploadAsync(buffer, new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = contentType } }, cancellationToken);
         var info = new AttachmentInfo(id, fileName!.Trim(), contentType, buffer.Length, blobName, time.GetUtcNow());
-        nomination.Attachments = NominationJson.Write<List<AttachmentInfo>>([.. nomination.AttachmentList, info]);
+        nomination.Attachments = TableJson.Write<List<AttachmentInfo>>([.. nomination.AttachmentList, info]);
         nomination.UpdatedAt = time.GetUtcNow();
         try
         {
@@ -491,7 +491,7 @@ public static class NominationsApi
         catch (WriteConflictException)
         {
             await container.DeleteBlobIfExistsAsync(blobName, cancellationToken: cancellationToken);
-            return WorkshopsApi.Changed(context);
+            return RecordWrites.Changed(context);
         }
 
         await audit.RecordAsync(new AuditRecord(NominationRecord, $"{callId}/{nominationId}", "attachment-added", After: new { info.Id, info.FileName, info.Size }), cancellationToken);
@@ -525,7 +525,7 @@ public static class NominationsApi
             return CodedProblem.Create(context, StatusCodes.Status409Conflict, "nom_already_submitted");
         }
 
-        nomination.Attachments = NominationJson.Write(nomination.AttachmentList.Where(a => a.Id != attachmentId).ToList());
+        nomination.Attachments = TableJson.Write(nomination.AttachmentList.Where(a => a.Id != attachmentId).ToList());
         nomination.UpdatedAt = time.GetUtcNow();
         try
         {
@@ -533,7 +533,7 @@ public static class NominationsApi
         }
         catch (WriteConflictException)
         {
-            return WorkshopsApi.Changed(context);
+            return RecordWrites.Changed(context);
         }
 
         await (await store.ContainerAsync(cancellationToken)).DeleteBlobIfExistsAsync(info.BlobName, cancellationToken: cancellationToken);
@@ -584,19 +584,19 @@ public static class NominationsApi
 
     private static void Apply(CallRequest request, CallEntity call, DateTimeOffset now)
     {
-        call.Titles = NominationJson.Write(NominationValidation.Clean(request.Titles));
-        call.Descriptions = NominationJson.Write(NominationValidation.Clean(request.Descriptions));
+        call.Titles = TableJson.Write(FieldRules.Clean(request.Titles));
+        call.Descriptions = TableJson.Write(FieldRules.Clean(request.Descriptions));
         call.OpensAt = request.OpensAt!.Value;
         call.ClosesAt = request.ClosesAt!.Value;
         call.ReviewDeadline = request.ReviewDeadline!.Value;
         call.PassFail = request.PassFail ?? false;
         call.ScaleMax = call.PassFail ? 2 : request.ScaleMax!.Value;
-        call.Criteria = NominationJson.Write(call.PassFail ? [] : (request.Criteria ?? []).Select(c => new Criterion(c!.Id!, NominationValidation.Clean(c.Labels), c.Weight!.Value)).ToList());
+        call.Criteria = TableJson.Write(call.PassFail ? [] : (request.Criteria ?? []).Select(c => new Criterion(c!.Id!, FieldRules.Clean(c.Labels), c.Weight!.Value)).ToList());
         call.Reviewers = string.Join(',', request.Reviewers ?? []);
         call.ReviewsPerNomination = request.ReviewsPerNomination!.Value;
         call.Threshold = request.Threshold!.Value;
         call.ShareComments = request.ShareComments ?? false;
-        call.DeclaredConflicts = NominationJson.Write(request.DeclaredConflicts ?? []);
+        call.DeclaredConflicts = TableJson.Write(request.DeclaredConflicts ?? []);
         call.UpdatedAt = now;
     }
 

@@ -96,8 +96,8 @@ public static class ReviewApi
         if (assignment.Status == AssignmentStatus.Submitted)
         {
             assignment.Scores = call.PassFail
-                ? NominationJson.Write(new Dictionary<string, int> { [ReviewScoring.VerdictKey] = request.Verdict == "approve" ? 1 : 0 })
-                : NominationJson.Write(request.Scores!);
+                ? TableJson.Write(new Dictionary<string, int> { [ReviewScoring.VerdictKey] = request.Verdict == "approve" ? 1 : 0 })
+                : TableJson.Write(request.Scores!);
             assignment.Comment = string.IsNullOrWhiteSpace(request.Comment) ? null : request.Comment.Trim();
         }
         else if (assignment.Status == AssignmentStatus.Conflict)

@@ -1,7 +1,5 @@
 using Microsoft.Extensions.Options;
-using Serverless.Functions.Identity;
 using Serverless.Functions.Platform.Security;
-using Serverless.Functions.Workshops;
 
 namespace Serverless.Functions.Nominations;
 
@@ -10,7 +8,7 @@ namespace Serverless.Functions.Nominations;
 /// review purpose, expiring after the review deadline. Opening the link only looks the token up
 /// (as workshop invitations do); the POST that answers redeems it, so a link acts at most once.
 /// </summary>
-public sealed class ReviewLinks(ActionTokens tokens, InvitationLinks lookup, IOptions<AuthOptions> auth)
+public sealed class ReviewLinks(ActionTokens tokens, IOptions<AuthOptions> auth)
 {
     public const string Purpose = "nomination-review";
 
@@ -29,7 +27,7 @@ public sealed class ReviewLinks(ActionTokens tokens, InvitationLinks lookup, IOp
     /// <summary>(call, nomination, reviewer) of a live token, or a failure code (token_invalid, token_expired).</summary>
     public async Task<((string CallId, string NominationId, string ReviewerId)? Subject, string? Failure)> FindAsync(string? token, CancellationToken cancellationToken)
     {
-        var (subject, failure) = await lookup.FindAsync(token, Purpose, cancellationToken);
+        var (subject, failure) = await tokens.FindAsync(token, Purpose, cancellationToken);
         return subject?.Split('|') is [var callId, var nominationId, var reviewerId] ? ((callId, nominationId, reviewerId), null) : (null, failure ?? "token_invalid");
     }
 

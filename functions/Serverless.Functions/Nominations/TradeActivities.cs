@@ -1,11 +1,10 @@
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Options;
 using Serverless.Functions.Audit;
-using Serverless.Functions.Identity;
 using Serverless.Functions.Platform.Email;
 using Serverless.Functions.Platform.Security;
+using Serverless.Functions.Platform.Storage;
 using Serverless.Functions.Registry;
-using Serverless.Functions.Workshops;
 
 namespace Serverless.Functions.Nominations;
 
@@ -32,11 +31,11 @@ public sealed class TradeTracker(
     public static string GateSubject(string projectId, int stage) => FormattableString.Invariant($"{projectId}|{stage}");
 
     public Task<ProjectEntity?> GetAsync(string projectId, CancellationToken ct) =>
-        NominationStore.IsValidKey(projectId) ? store.GetAsync<ProjectEntity>(ProjectEntity.Partition, projectId, ct) : Task.FromResult<ProjectEntity?>(null);
+        TableStore.IsValidKey(projectId) ? store.GetAsync<ProjectEntity>(ProjectEntity.Partition, projectId, ct) : Task.FromResult<ProjectEntity?>(null);
 
     /// <summary>Applies a change to the project row until it commits; false when the project is gone.</summary>
     public Task<bool> ChangeAsync(string projectId, Func<ProjectEntity, bool> change, CancellationToken ct) =>
-        WorkshopStore.RetryOnConflictAsync(
+        TableStore.RetryOnConflictAsync(
             async () =>
             {
                 var project = await GetAsync(projectId, ct);

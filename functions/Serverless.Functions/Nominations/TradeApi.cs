@@ -3,8 +3,8 @@ using Microsoft.DurableTask.Client;
 using Serverless.Functions.Audit;
 using Serverless.Functions.Platform.Durable;
 using Serverless.Functions.Platform.Security;
+using Serverless.Functions.Platform.Storage;
 using Serverless.Functions.Registry;
-using Serverless.Functions.Workshops;
 
 namespace Serverless.Functions.Nominations;
 
@@ -55,7 +55,7 @@ public static class TradeApi
                 TeamLeadId = nomination.SubmitterId,
                 Team = nomination.Team,
                 GateApproverId = approverId,
-                Deliverables = NominationJson.Write(TradeStages.DefaultDeliverables),
+                Deliverables = TableJson.Write(TradeStages.DefaultDeliverables),
                 CreatedAt = now,
                 UpdatedAt = now,
             },
@@ -93,9 +93,9 @@ public static class TradeApi
         return TypedResults.Ok(list.OrderBy(p => p.Health == ProjectHealth.Overdue ? 0 : p.Health == ProjectHealth.AtRisk ? 1 : 2).ThenBy(p => p.Title, StringComparer.CurrentCulture).ToList());
     }
 
-    public static async Task<Results<Ok<ReportPage>, ProblemHttpResult>> GetReportAsync(InvitationLinks lookup, TradeTracker tracker, NominationStore store, PeopleStore people, HttpContext context, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<ReportPage>, ProblemHttpResult>> GetReportAsync(ActionTokens tokens, TradeTracker tracker, NominationStore store, PeopleStore people, HttpContext context, CancellationToken cancellationToken)
     {
-        var (found, failure) = await ResolveReportAsync(lookup, tracker, Token(context), cancellationToken);
+        var (found, failure) = await ResolveReportAsync(tokens, tracker, Token(context), cancellationToken);
         if (found is null)
         {
             return TokenProblem(context, failure);
@@ -108,10 +108,10 @@ public static class TradeApi
     }
 
     public static async Task<Results<Ok<ReportPage>, ValidationProblem, ProblemHttpResult>> SubmitReportAsync(
-        ProgressReportRequest? request, InvitationLinks lookup, ActionTokens tokens, TradeTracker tracker, NominationStore store, PeopleStore people, DurableTaskClient durable, IAuditLog audit, TimeProvider time, HttpContext context, CancellationToken cancellationToken)
+        ProgressReportRequest? request, ActionTokens tokens, TradeTracker tracker, NominationStore store, PeopleStore people, DurableTaskClient durable, IAuditLog audit, TimeProvider time, HttpContext context, CancellationToken cancellationToken)
     {
         var token = Token(context);
-        var (found, failure) = await ResolveReportAsync(lookup, tracker, token, cancellationToken);
+        var (found, failure) = await ResolveReportAsync(tokens, tracker, token, cancellationToken);
         if (found is null)
         {
             return TokenProblem(context, failure);
@@ -186,9 +186,9 @@ public static class TradeApi
         return TypedResults.Ok(await ReportPageAsync(project, stage, true, people, cancellationToken));
     }
 
-    public static async Task<Results<Ok<GatePage>, ProblemHttpResult>> GetGateAsync(InvitationLinks lookup, TradeTracker tracker, NominationStore store, PeopleStore people, HttpContext context, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<GatePage>, ProblemHttpResult>> GetGateAsync(ActionTokens tokens, TradeTracker tracker, NominationStore store, PeopleStore people, HttpContext context, CancellationToken cancellationToken)
     {
-        var (found, failure) = await ResolveGateAsync(lookup, tracker, Token(context), cancellationToken);
+        var (found, failure) = await ResolveGateAsync(tokens, tracker, Token(context), cancellationToken);
         if (found is null)
         {
             return TokenProblem(context, failure);
@@ -199,10 +199,10 @@ public static class TradeApi
     }
 
     public static async Task<Results<Ok<GatePage>, ValidationProblem, ProblemHttpResult>> DecideGateAsync(
-        GateRequest? request, InvitationLinks lookup, ActionTokens tokens, TradeTracker tracker, NominationStore store, PeopleStore people, DurableTaskClient durable, IAuditLog audit, HttpContext context, CancellationToken cancellationToken)
+        GateRequest? request, ActionTokens tokens, TradeTracker tracker, NominationStore store, PeopleStore people, DurableTaskClient durable, IAuditLog audit, HttpContext context, CancellationToken cancellationToken)
     {
         var token = Token(context);
-        var (found, failure) = await ResolveGateAsync(lookup, tracker, token, cancellationToken);
+        var (found, failure) = await ResolveGateAsync(tokens, tracker, token, cancellationToken);
         if (found is null)
         {
             return TokenProblem(context, failure);
@@ -273,9 +273,9 @@ public static class TradeApi
         return new GatePage(project.Title, stage, TradeStages.Name(stage), stage < deliverables.Count ? deliverables[stage] : [], last?.Summary, last?.Risks, last?.Health, project.Stage == stage && project.GatePending, approver?.PreferredLanguage ?? "en");
     }
 
-    private static async Task<((ProjectEntity Project, int Stage, int Index)? Found, string? Failure)> ResolveReportAsync(InvitationLinks lookup, TradeTracker tracker, string? token, CancellationToken ct)
+    private static async Task<((ProjectEntity Project, int Stage, int Index)? Found, string? Failure)> ResolveReportAsync(ActionTokens tokens, TradeTracker tracker, string? token, CancellationToken ct)
     {
-        var (subject, failure) = await lookup.FindAsync(token, TradeTracker.ReportPurpose, ct);
+        var (subject, failure) = await tokens.FindAsync(token, TradeTracker.ReportPurpose, ct);
         if (subject?.Split('|') is not [var projectId, var s, var i] || !int.TryParse(s, out var stage) || !int.TryParse(i, out var index))
         {
             return (null, failure ?? "token_invalid");
@@ -284,9 +284,9 @@ public static class TradeApi
         return await tracker.GetAsync(projectId, ct) is { } project ? ((project, stage, index), null) : (null, "token_invalid");
     }
 
-    private static async Task<((ProjectEntity Project, int Stage)? Found, string? Failure)> ResolveGateAsync(InvitationLinks lookup, TradeTracker tracker, string? token, CancellationToken ct)
+    private static async Task<((ProjectEntity Project, int Stage)? Found, string? Failure)> ResolveGateAsync(ActionTokens tokens, TradeTracker tracker, string? token, CancellationToken ct)
     {
-        var (subject, failure) = await lookup.FindAsync(token, TradeTracker.GatePurpose, ct);
+        var (subject, failure) = await tokens.FindAsync(token, TradeTracker.GatePurpose, ct);
         if (subject?.Split('|') is not [var projectId, var s] || !int.TryParse(s, out var stage))
         {
             return (null, failure ?? "token_invalid");

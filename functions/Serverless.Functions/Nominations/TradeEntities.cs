@@ -1,6 +1,7 @@
 using System.Runtime.Serialization;
 using Azure;
 using Azure.Data.Tables;
+using Serverless.Functions.Platform.Storage;
 
 namespace Serverless.Functions.Nominations;
 
@@ -92,7 +93,7 @@ public sealed class ProjectEntity : ITableEntity
     public string Id => RowKey;
 
     [IgnoreDataMember]
-    public List<List<string>> DeliverableLists => NominationJson.Read<List<List<string>>>(Deliverables);
+    public List<List<string>> DeliverableLists => TableJson.Read<List<List<string>>>(Deliverables);
 
     [IgnoreDataMember]
     public string Health => Stage >= TradeStages.Completed ? ProjectHealth.Completed : ReportOverdue ? ProjectHealth.Overdue : ReportedHealth;

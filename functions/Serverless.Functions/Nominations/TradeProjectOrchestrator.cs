@@ -1,4 +1,5 @@
 using Microsoft.DurableTask;
+using Serverless.Functions.Platform.Durable;
 
 namespace Serverless.Functions.Nominations;
 
@@ -20,7 +21,7 @@ public sealed class TradeProjectOrchestrator : TaskOrchestrator<TradeProjectOrch
 
     public override async Task<int> RunAsync(TaskOrchestrationContext context, Input input)
     {
-        var retry = NominationReviewOrchestrator.Retry;
+        var retry = OrchestrationSteps.Retry;
         for (var stage = 0; stage < TradeStages.Completed; stage++)
         {
             await context.CallActivityAsync<bool>(nameof(StartTradeStage), new TradeStep(input.ProjectId, stage, -1, null), retry);

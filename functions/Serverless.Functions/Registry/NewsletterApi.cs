@@ -3,7 +3,6 @@ using Azure.Data.Tables;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Serverless.Functions.Audit;
-using Serverless.Functions.Identity;
 using Serverless.Functions.Platform.Email;
 using Serverless.Functions.Platform.Localization;
 using Serverless.Functions.Platform.Security;

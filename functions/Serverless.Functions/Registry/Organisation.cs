@@ -3,6 +3,7 @@ using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Serverless.Functions.Platform.Storage;
+using Serverless.Functions.Platform.Validation;
 
 namespace Serverless.Functions.Registry;
 
@@ -92,7 +93,7 @@ public sealed class OrganisationStore(StorageClients storage)
 
     public async Task<OrganisationEntity?> GetAsync(string id, CancellationToken cancellationToken)
     {
-        if (!RegistryValidation.IsValidId(id))
+        if (!FieldRules.IsValidId(id))
         {
             return null;
         }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Serverless.Functions.Audit;
+using Serverless.Functions.Platform.Http;
 using Serverless.Functions.Platform.Security;
 
 namespace Serverless.Functions.Registry;

@@ -1,7 +1,8 @@
-using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Serverless.Functions.Audit;
+using Serverless.Functions.Platform.Files;
+using Serverless.Functions.Platform.Http;
 using Serverless.Functions.Platform.Localization;
 using Serverless.Functions.Platform.Security;
 
@@ -166,10 +167,7 @@ public static class PeopleApi
             p.Name, p.Email, p.OrganisationId ?? "", p.NetworkRole ?? "", p.PreferredLanguage,
             p.ConsentGivenAt?.ToString("O", System.Globalization.CultureInfo.InvariantCulture) ?? "", p.ConsentTextVersion ?? "",
         });
-        var csv = Csv.Write(PeopleCsv.Columns, rows);
-
-        // The BOM makes Excel read the file as UTF-8, so Arabic, Hebrew and Greek names survive.
-        var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(csv)).ToArray();
+        var bytes = Csv.WriteUtf8(PeopleCsv.Columns, rows);
         var name = $"people-{time.GetUtcNow():yyyy-MM-dd}.csv";
         return TypedResults.File(bytes, "text/csv; charset=utf-8", name);
     }

@@ -4,8 +4,7 @@ using Azure;
 using Azure.Storage.Blobs.Models;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Serverless.Functions.Audit;
-using Serverless.Functions.Identity;
+using Serverless.Functions.Platform.Files;
 using Serverless.Functions.Platform.Localization;
 using Serverless.Functions.Platform.Security;
 using Serverless.Functions.Platform.Storage;
@@ -109,7 +108,7 @@ public static class PeopleImportApi
     }
 
     public static async Task<Results<Ok<ImportResult>, NotFound, ProblemHttpResult>> ConfirmAsync(
-        string importId, ImportBatches batches, PeopleStore people, OrganisationStore organisations, IAuditLog audit, TimeProvider time, CancellationToken cancellationToken)
+        string importId, ImportBatches batches, PeopleStore people, PeopleRegistrar registrar, OrganisationStore organisations, TimeProvider time, CancellationToken cancellationToken)
     {
         var found = await batches.GetAsync(importId, cancellationToken);
         if (found is not { } stored)
@@ -152,18 +151,8 @@ public static class PeopleImportApi
             });
         }
 
-        var imported = 0;
-        foreach (var row in batch.Rows)
-        {
-            var now = time.GetUtcNow();
-            var person = row.ToEntity(now);
-            var outcome = await people.CreateAsync(person, cancellationToken);
-            if (outcome == WriteOutcome.Done)
-            {
-                imported++;
-                await audit.RecordAsync(new AuditRecord(PeopleApi.RecordType, person.Id, "imported", After: person.ToAudit()), cancellationToken);
-            }
-        }
+        var now = time.GetUtcNow();
+        var imported = (await registrar.FindOrCreateAsync([.. batch.Rows.Select(row => row.ToEntity(now))], "imported", cancellationToken)).Created.Count;
 
         batch.Status = ImportBatch.Imported;
         batch.ImportedAt = time.GetUtcNow();

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Mail;
 using System.Text.RegularExpressions;
 using Serverless.Functions.Platform.Localization;
+using Serverless.Functions.Platform.Validation;
 
 namespace Serverless.Functions.Registry;
 
@@ -13,9 +14,6 @@ public static partial class RegistryValidation
     public const int MaxRoleLength = 100;
     public static readonly string[] Levels = ["national", "regional", "local"];
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,63}$")]
-    private static partial Regex IdPattern();
-
     [GeneratedRegex("^[A-Z]{2}$")]
     private static partial Regex CountryPattern();
 
@@ -24,8 +22,6 @@ public static partial class RegistryValidation
 
     [GeneratedRegex("^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
     private static partial Regex LanguageTagPattern();
-
-    public static bool IsValidId(string? id) => id is not null && IdPattern().IsMatch(id);
 
     public static bool IsValidEmail(string? email)
     {
@@ -111,10 +107,7 @@ public static partial class RegistryValidation
     public static Dictionary<string, string[]> ValidateOrganisation(OrganisationRequest request, bool creating)
     {
         var errors = new Dictionary<string, string[]>();
-        if (creating && request.Id is not null && !IsValidId(request.Id))
-        {
-            errors["id"] = ["The id may hold lower-case letters, digits and hyphens (2 to 64), starting with a letter or digit."];
-        }
+        FieldRules.Id(errors, request.Id, creating);
 
         if (request.Names is null || request.Names.Count == 0 || request.Names.Values.All(string.IsNullOrWhiteSpace))
         {

@@ -3,8 +3,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 using Serverless.Functions.Audit;
-using Serverless.Functions.Identity;
 using Serverless.Functions.Platform.Durable;
+using Serverless.Functions.Platform.Files;
 using Serverless.Functions.Platform.Localization;
 using Serverless.Functions.Platform.Security;
 using Serverless.Functions.Registry;
@@ -42,6 +42,7 @@ public static class CampaignsApi
         CampaignRequest request,
         WorkshopStore store,
         PeopleStore people,
+        PeopleRegistrar registrar,
         OrganisationStore organisations,
         DurableTaskClient durable,
         IAuditLog audit,
@@ -81,7 +82,7 @@ public static class CampaignsApi
         var invitees = new List<PersonEntity>();
         if (errors.Count == 0)
         {
-            invitees = await ResolveInviteesAsync(request, people, organisations, audit, time, errors, cancellationToken);
+            invitees = await ResolveInviteesAsync(request, people, registrar, organisations, time, errors, cancellationToken);
             if (errors.Count == 0 && invitees.Count == 0)
             {
                 errors["invitees"] = ["Choose at least one organisation, person or email address."];
@@ -103,7 +104,7 @@ public static class CampaignsApi
         {
             RowKey = campaignId,
             SeriesId = series!.Id,
-            Name = string.IsNullOrWhiteSpace(request.Name) ? WorkshopJson.In(series.TitleMap, "en") : request.Name.Trim(),
+            Name = string.IsNullOrWhiteSpace(request.Name) ? Languages.TextIn(series.TitleMap, "en") : request.Name.Trim(),
             Deadline = request.Deadline!.Value.ToUniversalTime(),
             ReminderDaysBefore = request.ReminderDaysBefore ?? 0,
             Total = invitees.Count,
@@ -199,7 +200,7 @@ public static class CampaignsApi
     }
 
     private static async Task<List<PersonEntity>> ResolveInviteesAsync(
-        CampaignRequest request, PeopleStore people, OrganisationStore organisations, IAuditLog audit, TimeProvider time, Dictionary<string, string[]> errors, CancellationToken cancellationToken)
+        CampaignRequest request, PeopleStore people, PeopleRegistrar registrar, OrganisationStore organisations, TimeProvider time, Dictionary<string, string[]> errors, CancellationToken cancellationToken)
     {
         var chosen = new Dictionary<string, PersonEntity>(StringComparer.Ordinal);
         var orgIds = (request.OrganisationIds ?? []).Where(o => !string.IsNullOrWhiteSpace(o)).Select(o => o.Trim()).ToHashSet(StringComparer.Ordinal);
@@ -238,7 +239,7 @@ public static class CampaignsApi
 
         if (!string.IsNullOrWhiteSpace(request.EmailsCsv))
         {
-            foreach (var person in await PeopleFromCsvAsync(request.EmailsCsv, people, audit, time, errors, cancellationToken))
+            foreach (var person in await PeopleFromCsvAsync(request.EmailsCsv, registrar, time, errors, cancellationToken))
             {
                 chosen[person.Id] = person;
             }
@@ -249,7 +250,7 @@ public static class CampaignsApi
 
     /// <summary>Rows of "email[,name[,language]]" (a header row is optional). Unknown addresses become people so that their link has an owner.</summary>
     private static async Task<List<PersonEntity>> PeopleFromCsvAsync(
-        string text, PeopleStore people, IAuditLog audit, TimeProvider time, Dictionary<string, string[]> errors, CancellationToken cancellationToken)
+        string text, PeopleRegistrar registrar, TimeProvider time, Dictionary<string, string[]> errors, CancellationToken cancellationToken)
     {
         var (records, error) = Csv.Read(text);
         if (error is not null)
@@ -294,28 +295,10 @@ public static class CampaignsApi
             return [];
         }
 
-        // Known addresses are looked up; the new people are created 50 to a transaction (one by
-        // one only when someone created one of them meanwhile), each with its audit entry.
-        var result = new System.Collections.Concurrent.ConcurrentBag<PersonEntity>();
-        var missing = new List<(int Line, string Email, string? Name, string? Language)>();
-        var unique = rows.DistinctBy(r => PeopleStore.NormalizeEmail(r.Email)).ToList();
-        var known = await people.FindManyByEmailAsync([.. unique.Select(r => r.Email)], cancellationToken);
-        foreach (var row in unique)
-        {
-            if (known.TryGetValue(PeopleStore.NormalizeEmail(row.Email), out var person))
-            {
-                result.Add(person);
-            }
-            else
-            {
-                missing.Add(row);
-            }
-        }
-
         var now = time.GetUtcNow();
-        var fresh = missing.OrderBy(r => r.Line).Select(row =>
+        var drafts = rows.DistinctBy(r => PeopleStore.NormalizeEmail(r.Email)).OrderBy(r => r.Line).Select(row =>
         {
-            var created = new PersonEntity
+            var draft = new PersonEntity
             {
                 Id = Guid.NewGuid().ToString("N"),
                 Name = string.IsNullOrWhiteSpace(row.Name) ? row.Email.Split('@')[0] : row.Name,
@@ -325,37 +308,9 @@ public static class CampaignsApi
                 CreatedAt = now,
                 UpdatedAt = now,
             };
-            created.SetRoles([Roles.Member]);
-            return created;
+            draft.SetRoles([Roles.Member]);
+            return draft;
         }).ToList();
-        await Parallel.ForEachAsync(fresh.Chunk(50), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (chunk, ct) =>
-        {
-            var created = new List<PersonEntity>();
-            if (await people.TryCreateManyAsync(chunk, ct))
-            {
-                created.AddRange(chunk);
-            }
-            else
-            {
-                foreach (var person in chunk)
-                {
-                    if (await people.CreateAsync(person, ct) == WriteOutcome.Done)
-                    {
-                        created.Add(person);
-                    }
-                    else if (await people.FindByEmailAsync(person.Email, ct) is { } existing)
-                    {
-                        result.Add(existing);
-                    }
-                }
-            }
-
-            await Parallel.ForEachAsync(created, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (person, innerCt) =>
-            {
-                await audit.RecordAsync(new AuditRecord(PeopleApi.RecordType, person.Id, "created", After: person.ToAudit()), innerCt);
-                result.Add(person);
-            });
-        });
-        return [.. result];
+        return [.. (await registrar.FindOrCreateAsync(drafts, "created", cancellationToken)).People];
     }
 }

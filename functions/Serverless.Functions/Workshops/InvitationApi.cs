@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Serverless.Functions.Audit;
 using Serverless.Functions.Platform.Localization;
 using Serverless.Functions.Platform.Security;
+using Serverless.Functions.Platform.Storage;
 using Serverless.Functions.Registry;
 
 namespace Serverless.Functions.Workshops;
@@ -131,7 +132,7 @@ public static class InvitationApi
             RowKey = FeedbackEntity.Prefix + session.Id + "|" + person.Id,
             SessionId = session.Id,
             PersonId = person.Id,
-            Ratings = WorkshopJson.Write(request!.Ratings!.Where(kv => WorkshopValidation.SurveyQuestions.Contains(kv.Key)).ToDictionary()),
+            Ratings = TableJson.Write(request!.Ratings!.Where(kv => WorkshopValidation.SurveyQuestions.Contains(kv.Key)).ToDictionary()),
             Comment = string.IsNullOrWhiteSpace(request.Comment) ? null : request.Comment.Trim(),
             SubmittedAt = time.GetUtcNow(),
         };
@@ -240,7 +241,7 @@ public static class InvitationApi
     private static async Task<((SeriesEntity Series, SessionEntity Session, PersonEntity Person, bool Submitted)? Survey, string? Failure)> ResolveSurveyAsync(
         InvitationLinks links, WorkshopStore store, PeopleStore people, string? token, CancellationToken cancellationToken)
     {
-        var (subject, failure) = await links.FindAsync(token, InvitationLinks.SurveyPurpose, cancellationToken);
+        var (subject, failure) = await links.FindSurveyAsync(token, cancellationToken);
         if (subject?.Split('|') is not [var seriesId, var sessionId, var personId])
         {
             return (null, failure ?? "token_invalid");

@@ -1,8 +1,5 @@
-using Azure;
 using Microsoft.Extensions.Options;
-using Serverless.Functions.Identity;
 using Serverless.Functions.Platform.Security;
-using Serverless.Functions.Platform.Storage;
 
 namespace Serverless.Functions.Workshops;
 
@@ -12,7 +9,7 @@ namespace Serverless.Functions.Workshops;
 /// sign-in links they are looked up without being used up: the same invitation link opens the
 /// registration again to change or cancel it. Opening a link never acts; the page POSTs.
 /// </summary>
-public sealed class InvitationLinks(ActionTokens tokens, StorageClients storage, TimeProvider time, IOptions<AuthOptions> auth)
+public sealed class InvitationLinks(ActionTokens tokens, IOptions<AuthOptions> auth)
 {
     public const string InvitationPurpose = "workshop-invitation";
     public const string SurveyPurpose = "workshop-survey";
@@ -20,12 +17,14 @@ public sealed class InvitationLinks(ActionTokens tokens, StorageClients storage,
     /// <summary>The header the public pages send the token in (kept out of URLs and so out of logs).</summary>
     public const string TokenHeader = "X-Workshop-Token";
 
+    private static readonly TimeSpan MinimumLifetime = TimeSpan.FromMinutes(5);
+
     public static string InvitationSubject(string campaignId, string personId) => campaignId + "|" + personId;
 
     public static string SurveySubject(string seriesId, string sessionId, string personId) => seriesId + "|" + sessionId + "|" + personId;
 
     public Task<string> IssueInvitationAsync(string campaignId, string personId, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
-        tokens.IssueAsync(InvitationPurpose, InvitationSubject(campaignId, personId), Lifetime(expiresAt), cancellationToken);
+        tokens.IssueUntilAsync(InvitationPurpose, InvitationSubject(campaignId, personId), expiresAt, MinimumLifetime, cancellationToken);
 
     public Task<string> IssueSurveyAsync(string seriesId, string sessionId, string personId, TimeSpan lifetime, CancellationToken cancellationToken) =>
         tokens.IssueAsync(SurveyPurpose, SurveySubject(seriesId, sessionId, personId), lifetime, cancellationToken);
@@ -34,44 +33,11 @@ public sealed class InvitationLinks(ActionTokens tokens, StorageClients storage,
 
     public Uri SurveyLink(string token) => auth.Value.Link("/workshops/survey#token=" + token);
 
-    /// <summary>The subject of a live token for the purpose; a failure code otherwise (token_invalid, token_expired).</summary>
-    public async Task<(string? Subject, string? Failure)> FindAsync(string? token, string purpose, CancellationToken cancellationToken)
-    {
-        var (subject, failure, _) = await FindWithExpiryAsync(token, purpose, cancellationToken);
-        return (subject, failure);
-    }
+    /// <summary>The subject of a live invitation token and when it expires; a failure code otherwise (token_invalid, token_expired).</summary>
+    public Task<(string? Subject, string? Failure, DateTimeOffset ExpiresAt)> FindInvitationAsync(string? token, CancellationToken cancellationToken) =>
+        tokens.FindWithExpiryAsync(token, InvitationPurpose, cancellationToken);
 
-    /// <summary>As <see cref="FindAsync"/>, with the moment a live token expires.</summary>
-    public async Task<(string? Subject, string? Failure, DateTimeOffset ExpiresAt)> FindWithExpiryAsync(string? token, string purpose, CancellationToken cancellationToken)
-    {
-        if (!SecureToken.IsWellFormed(token))
-        {
-            return (null, "token_invalid", default);
-        }
-
-        ActionTokenEntity? entity;
-        try
-        {
-            var table = storage.Tables.GetTableClient(ActionTokens.TableName);
-            var found = await table.GetEntityIfExistsAsync<ActionTokenEntity>(SecureToken.Hash(token!), ActionTokenEntity.Row, cancellationToken: cancellationToken);
-            entity = found.HasValue ? found.Value : null;
-        }
-        catch (RequestFailedException ex) when (ex.Status == StatusCodes.Status404NotFound)
-        {
-            entity = null;
-        }
-
-        if (entity is null || !string.Equals(entity.Purpose, purpose, StringComparison.Ordinal))
-        {
-            return (null, "token_invalid", default);
-        }
-
-        return entity.ExpiresAt <= time.GetUtcNow() ? (null, "token_expired", default) : (entity.Subject, null, entity.ExpiresAt);
-    }
-
-    private TimeSpan Lifetime(DateTimeOffset expiresAt)
-    {
-        var lifetime = expiresAt - time.GetUtcNow();
-        return lifetime > TimeSpan.FromMinutes(5) ? lifetime : TimeSpan.FromMinutes(5);
-    }
+    /// <summary>The subject of a live survey token; a failure code otherwise (token_invalid, token_expired).</summary>
+    public Task<(string? Subject, string? Failure)> FindSurveyAsync(string? token, CancellationToken cancellationToken) =>
+        tokens.FindAsync(token, SurveyPurpose, cancellationToken);
 }

@@ -153,7 +153,7 @@ public sealed class RegistrationService(
     {
         // Taken before the person is read: an erasure after the read makes this snapshot stale.
         var generation = await ErasureGenerationAsync(cancellationToken);
-        var (subject, failure, expiresAt) = await links.FindWithExpiryAsync(token, InvitationLinks.InvitationPurpose, cancellationToken);
+        var (subject, failure, expiresAt) = await links.FindInvitationAsync(token, cancellationToken);
         if (subject?.Split('|') is not [var campaignId, var personId])
         {
             return (null, failure ?? "token_invalid");
@@ -303,7 +303,7 @@ public sealed class RegistrationService(
                 OrganisationId = context.Person.OrganisationId,
                 CampaignId = context.Campaign.Id,
                 SessionId = session.Id,
-                Answers = WorkshopJson.Write(answers),
+                Answers = TableJson.Write(answers),
                 ConsentGivenAt = now,
                 ConsentTextVersion = options.Value.ConsentTextVersion,
                 CreatedAt = now,
@@ -611,7 +611,7 @@ public sealed class RegistrationService(
             return RegistrationResult.Problem(StatusCodes.Status409Conflict, "session_full");
         }
 
-        row.Answers = WorkshopJson.Write(answers);
+        row.Answers = TableJson.Write(answers);
         row.CampaignId = context.Campaign.Id;
         row.ConsentGivenAt = now;
         row.ConsentTextVersion = options.Value.ConsentTextVersion;
@@ -637,7 +637,7 @@ public sealed class RegistrationService(
 
         var oldSession = await store.GetSessionAsync(seriesId, row.SessionId, cancellationToken);
         var heldSeat = RegistrationStatus.HoldsSeat(row.Status);
-        row.Answers = WorkshopJson.Write(answers);
+        row.Answers = TableJson.Write(answers);
         row.Revision++;
         row.UpdatedAt = now;
         m.Write(row);

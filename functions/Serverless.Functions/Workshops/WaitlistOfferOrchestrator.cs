@@ -1,6 +1,5 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.DurableTask;
+using Serverless.Functions.Platform.Durable;
 
 namespace Serverless.Functions.Workshops;
 
@@ -15,7 +14,7 @@ public sealed class WaitlistOfferOrchestrator : TaskOrchestrator<WaitlistOfferOr
     public sealed record Input(string SeriesId, string PersonId, string OfferId, DateTime ExpiresAtUtc);
 
     public static string InstanceIdFor(string seriesId, string personId, string offerId) =>
-        "workshop-offer-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(seriesId + "|" + personId)))[..24] + "-" + offerId;
+        "workshop-offer-" + OrchestrationSteps.InstanceKey(seriesId + "|" + personId, 24) + "-" + offerId;
 
     public override async Task<string> RunAsync(TaskOrchestrationContext context, Input input)
     {
@@ -30,25 +29,6 @@ public sealed class WaitlistOfferOrchestrator : TaskOrchestrator<WaitlistOfferOr
         }
 
         answerCts.Cancel();
-        return await context.CallActivityAsync<bool>(nameof(LapseWaitlistOffer), input, WorkshopInvitationOrchestrator.Retry) ? "lapsed" : "answered";
-    }
-}
-
-/// <summary>Sends the reminder to a session's registrants at the set time before it starts.</summary>
-public sealed class SessionReminderOrchestrator : TaskOrchestrator<SessionReminderOrchestrator.Input, int>
-{
-    public sealed record Input(string SeriesId, string SessionId, DateTime StartUtc, DateTime RemindAtUtc);
-
-    public static string InstanceIdFor(string seriesId, string sessionId, DateTimeOffset startUtc) =>
-        "workshop-reminder-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(seriesId + "|" + sessionId)))[..24] + "-" + startUtc.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-    public override async Task<int> RunAsync(TaskOrchestrationContext context, Input input)
-    {
-        if (input.RemindAtUtc > context.CurrentUtcDateTime)
-        {
-            await context.CreateTimer(input.RemindAtUtc, CancellationToken.None);
-        }
-
-        return await context.CallActivityAsync<int>(nameof(SendSessionReminders), input, WorkshopInvitationOrchestrator.Retry);
+        return await context.CallActivityAsync<bool>(nameof(LapseWaitlistOffer), input, OrchestrationSteps.Retry) ? "lapsed" : "answered";
     }
 }

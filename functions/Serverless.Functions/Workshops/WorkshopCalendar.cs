@@ -4,6 +4,7 @@ using Ical.Net.CalendarComponents;
 using Ical.Net.DataTypes;
 using Ical.Net.Serialization;
 using Serverless.Functions.Platform.Email;
+using Serverless.Functions.Platform.Localization;
 using Calendar = Ical.Net.Calendar;
 
 namespace Serverless.Functions.Workshops;
@@ -28,9 +29,9 @@ public static class WorkshopCalendar
         };
         calendar.AddTimeZone(session.TimeZone);
 
-        var title = WorkshopJson.In(session.TitleMap, language);
-        var seriesTitle = WorkshopJson.In(series.TitleMap, language);
-        var description = WorkshopJson.In(session.DescriptionMap, language);
+        var title = Languages.TextIn(session.TitleMap, language);
+        var seriesTitle = Languages.TextIn(series.TitleMap, language);
+        var description = Languages.TextIn(session.DescriptionMap, language);
         var calendarEvent = new CalendarEvent
         {
             Uid = Uid(series.Id, session.Id, personId),

@@ -2,6 +2,7 @@ using System.Runtime.Serialization;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
+using Serverless.Functions.Platform.Storage;
 
 namespace Serverless.Functions.Workshops;
 
@@ -15,22 +16,6 @@ namespace Serverless.Functions.Workshops;
 //   c|{campaignId}         | {personId}                  one invitee of a campaign
 // A registration, the counters it changes and any waitlisted person it promotes share the
 // series partition, so every seat change is one entity-group transaction.
-
-internal static class WorkshopJson
-{
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
-
-    public static Dictionary<string, string> Map(string? json) =>
-        string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize<Dictionary<string, string>>(json, Options) ?? [];
-
-    public static string Write<T>(T value) => JsonSerializer.Serialize(value, Options);
-
-    /// <summary>The text in the language asked for, else English, else any.</summary>
-    public static string In(IReadOnlyDictionary<string, string> texts, string language) =>
-        texts.TryGetValue(language, out var text) && text.Length > 0 ? text
-        : texts.TryGetValue("en", out var en) && en.Length > 0 ? en
-        : texts.Values.FirstOrDefault(v => v.Length > 0) ?? "";
-}
 
 public sealed class SeriesEntity : ITableEntity
 {
@@ -59,13 +44,13 @@ public sealed class SeriesEntity : ITableEntity
     public string Id => RowKey;
 
     [IgnoreDataMember]
-    public Dictionary<string, string> TitleMap => WorkshopJson.Map(Titles);
+    public Dictionary<string, string> TitleMap => TableJson.Read<Dictionary<string, string>>(Titles);
 
     [IgnoreDataMember]
-    public Dictionary<string, string> DescriptionMap => WorkshopJson.Map(Descriptions);
+    public Dictionary<string, string> DescriptionMap => TableJson.Read<Dictionary<string, string>>(Descriptions);
 
     [IgnoreDataMember]
-    public List<Question> QuestionList => JsonSerializer.Deserialize<List<Question>>(Questions, WorkshopJson.Options) ?? [];
+    public List<Question> QuestionList => JsonSerializer.Deserialize<List<Question>>(Questions, TableJson.Options) ?? [];
 }
 
 public sealed class SessionEntity : ITableEntity
@@ -119,10 +104,10 @@ public sealed class SessionEntity : ITableEntity
     public string Id => RowKey[Prefix.Length..];
 
     [IgnoreDataMember]
-    public Dictionary<string, string> TitleMap => WorkshopJson.Map(Titles);
+    public Dictionary<string, string> TitleMap => TableJson.Read<Dictionary<string, string>>(Titles);
 
     [IgnoreDataMember]
-    public Dictionary<string, string> DescriptionMap => WorkshopJson.Map(Descriptions);
+    public Dictionary<string, string> DescriptionMap => TableJson.Read<Dictionary<string, string>>(Descriptions);
 }
 
 /// <summary>
@@ -234,7 +219,7 @@ public sealed class RegistrationEntity : ITableEntity
     public DateTimeOffset UpdatedAt { get; set; }
 
     [IgnoreDataMember]
-    public Dictionary<string, string> AnswerMap => WorkshopJson.Map(Answers);
+    public Dictionary<string, string> AnswerMap => TableJson.Read<Dictionary<string, string>>(Answers);
 
     /// <summary>The place on the waitlist when the row was committed (not stored).</summary>
     [IgnoreDataMember]
@@ -267,7 +252,7 @@ public sealed class FeedbackEntity : ITableEntity
     public DateTimeOffset SubmittedAt { get; set; }
 
     [IgnoreDataMember]
-    public Dictionary<string, int> RatingMap => JsonSerializer.Deserialize<Dictionary<string, int>>(Ratings, WorkshopJson.Options) ?? [];
+    public Dictionary<string, int> RatingMap => JsonSerializer.Deserialize<Dictionary<string, int>>(Ratings, TableJson.Options) ?? [];
 }
 
 public sealed class CampaignEntity : ITableEntity

@@ -1,4 +1,5 @@
 using Microsoft.DurableTask;
+using Serverless.Functions.Platform.Durable;
 
 namespace Serverless.Functions.Workshops;
 
@@ -20,8 +21,6 @@ public sealed class WorkshopInvitationOrchestrator : TaskOrchestrator<WorkshopIn
 
     public static string InstanceIdFor(string campaignId) => "workshop-campaign-" + campaignId;
 
-    internal static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(5, TimeSpan.FromSeconds(2), 2, TimeSpan.FromMinutes(1)));
-
     public override async Task<CampaignProgress> RunAsync(TaskOrchestrationContext context, Input input)
     {
         var total = input.PersonIds.Count;
@@ -29,23 +28,16 @@ public sealed class WorkshopInvitationOrchestrator : TaskOrchestrator<WorkshopIn
             .Select(chunk => new Batch(input.CampaignId, input.SeriesId, chunk, input.DeadlineUtc))
             .ToList();
 
-        var progress = new CampaignProgress(total, 0, 0, 0, 0, 0);
-        context.SetCustomStatus(progress);
-        var sending = batches.Select(b => context.CallActivityAsync<BatchOutcome>(nameof(SendWorkshopInvitations), b, Retry)).ToList();
-        while (sending.Count > 0)
-        {
-            var done = await Task.WhenAny(sending);
-            sending.Remove(done);
-            var outcome = await done;
-            progress = progress with { Sent = progress.Sent + outcome.Sent, Bounced = progress.Bounced + outcome.Bounced };
-            context.SetCustomStatus(progress);
-        }
+        await context.WhenAllReportingAsync(
+            batches.Select(b => context.CallActivityAsync<BatchOutcome>(nameof(SendWorkshopInvitations), b, OrchestrationSteps.Retry)).ToList(),
+            new CampaignProgress(total, 0, 0, 0, 0, 0),
+            (progress, outcome) => progress with { Sent = progress.Sent + outcome.Sent, Bounced = progress.Bounced + outcome.Bounced });
 
         if (input.RemindAtUtc is { } remindAt && remindAt > context.CurrentUtcDateTime && remindAt < input.DeadlineUtc)
         {
             await context.CreateTimer(remindAt, CancellationToken.None);
-            await Task.WhenAll(batches.Select(b => context.CallActivityAsync<int>(nameof(SendInvitationReminders), b, Retry)));
-            context.SetCustomStatus(await context.CallActivityAsync<CampaignProgress>(nameof(CountInvitations), input.CampaignId, Retry));
+            await Task.WhenAll(batches.Select(b => context.CallActivityAsync<int>(nameof(SendInvitationReminders), b, OrchestrationSteps.Retry)));
+            context.SetCustomStatus(await context.CallActivityAsync<CampaignProgress>(nameof(CountInvitations), input.CampaignId, OrchestrationSteps.Retry));
         }
 
         if (input.DeadlineUtc > context.CurrentUtcDateTime)
@@ -54,8 +46,8 @@ public sealed class WorkshopInvitationOrchestrator : TaskOrchestrator<WorkshopIn
         }
 
         // An answer that raced the deadline wins: the activity expires only open invitations.
-        await Task.WhenAll(batches.Select(b => context.CallActivityAsync<int>(nameof(ExpireInvitations), b, Retry)));
-        var final = await context.CallActivityAsync<CampaignProgress>(nameof(CountInvitations), input.CampaignId, Retry);
+        await Task.WhenAll(batches.Select(b => context.CallActivityAsync<int>(nameof(ExpireInvitations), b, OrchestrationSteps.Retry)));
+        var final = await context.CallActivityAsync<CampaignProgress>(nameof(CountInvitations), input.CampaignId, OrchestrationSteps.Retry);
         context.SetCustomStatus(final);
         return final;
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Serverless.Functions.Platform.Localization;
+using Serverless.Functions.Platform.Validation;
 
 namespace Serverless.Functions.Workshops;
 
@@ -16,24 +17,16 @@ public static partial class WorkshopValidation
     public const string LocalTimeFormat = "yyyy-MM-dd'T'HH:mm";
     public static readonly string[] SurveyQuestions = ["overall", "content", "facilitation"];
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,63}$")]
-    private static partial Regex IdPattern();
-
     [GeneratedRegex("^[a-z][a-z0-9-]{0,39}$")]
     private static partial Regex QuestionIdPattern();
-
-    public static bool IsValidId(string? id) => id is not null && IdPattern().IsMatch(id);
 
     public static Dictionary<string, string[]> ValidateSeries(SeriesRequest request, bool creating)
     {
         var errors = new Dictionary<string, string[]>();
-        if (creating && request.Id is not null && !IsValidId(request.Id))
-        {
-            errors["id"] = ["The id may hold lower-case letters, digits and hyphens (2 to 64), starting with a letter or digit."];
-        }
+        FieldRules.Id(errors, request.Id, creating);
 
-        Texts(errors, "titles", request.Titles, MaxTitleLength, required: true);
-        Texts(errors, "descriptions", request.Descriptions, MaxDescriptionLength, required: false);
+        FieldRules.Texts(errors, "titles", request.Titles, MaxTitleLength, required: true);
+        FieldRules.Texts(errors, "descriptions", request.Descriptions, MaxDescriptionLength, required: false);
 
         var questions = request.Questions ?? [];
         if (questions.Count > MaxQuestions)
@@ -62,7 +55,7 @@ public static partial class WorkshopValidation
                 errors[field + ".id"] = [$"Two questions have the id '{q.Id}'."];
             }
 
-            Texts(errors, field + ".labels", q.Labels, 500, required: true);
+            FieldRules.Texts(errors, field + ".labels", q.Labels, 500, required: true);
             if (q.MaxLength is not { } max || max < 1 || max > MaxAnswerLength)
             {
                 errors[field + ".maxLength"] = [$"The longest answer is a number from 1 to {MaxAnswerLength}."];
@@ -73,20 +66,17 @@ public static partial class WorkshopValidation
     }
 
     public static Question ToQuestion(QuestionRequest q) =>
-        new(q.Id!, Clean(q.Labels), q.MaxLength!.Value, q.Required ?? false);
+        new(q.Id!, FieldRules.Clean(q.Labels), q.MaxLength!.Value, q.Required ?? false);
 
     /// <summary>Checks a session; on success returns its start and end in UTC.</summary>
     public static Dictionary<string, string[]> ValidateSession(SessionRequest request, bool creating, out DateTimeOffset startUtc, out DateTimeOffset endUtc)
     {
         startUtc = endUtc = default;
         var errors = new Dictionary<string, string[]>();
-        if (creating && request.Id is not null && !IsValidId(request.Id))
-        {
-            errors["id"] = ["The id may hold lower-case letters, digits and hyphens (2 to 64), starting with a letter or digit."];
-        }
+        FieldRules.Id(errors, request.Id, creating);
 
-        Texts(errors, "titles", request.Titles, MaxTitleLength, required: true);
-        Texts(errors, "descriptions", request.Descriptions, MaxDescriptionLength, required: false);
+        FieldRules.Texts(errors, "titles", request.Titles, MaxTitleLength, required: true);
+        FieldRules.Texts(errors, "descriptions", request.Descriptions, MaxDescriptionLength, required: false);
 
         TimeZoneInfo? zone = null;
         if (string.IsNullOrWhiteSpace(request.TimeZone))
@@ -209,35 +199,6 @@ public static partial class WorkshopValidation
         }
 
         return errors;
-    }
-
-    public static Dictionary<string, string> Clean(Dictionary<string, string>? texts) =>
-        (texts ?? []).Where(kv => !string.IsNullOrWhiteSpace(kv.Value))
-            .ToDictionary(kv => Languages.Normalize(kv.Key), kv => kv.Value.Trim());
-
-    private static void Texts(Dictionary<string, string[]> errors, string field, Dictionary<string, string>? texts, int maxLength, bool required)
-    {
-        if (texts is null || texts.Values.All(string.IsNullOrWhiteSpace))
-        {
-            if (required)
-            {
-                errors[field] = ["Give the text in at least one language."];
-            }
-
-            return;
-        }
-
-        foreach (var (language, text) in texts)
-        {
-            if (!Languages.IsSupported(language))
-            {
-                errors[$"{field}.{language}"] = [$"'{language}' is not one of the portal's languages ({string.Join(", ", Languages.Supported.Order())})."];
-            }
-            else if (text is { } t && t.Trim().Length > maxLength)
-            {
-                errors[$"{field}.{language}"] = [$"The text is longer than {maxLength} characters."];
-            }
-        }
     }
 
     private static DateTimeOffset? LocalTime(Dictionary<string, string[]> errors, string field, string? value, TimeZoneInfo? zone)

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Azure.Data.Tables;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.DurableTask.Client;
@@ -7,9 +6,11 @@ using Microsoft.Extensions.Options;
 using Serverless.Functions.Audit;
 using Serverless.Functions.Platform.Durable;
 using Serverless.Functions.Platform.Email;
+using Serverless.Functions.Platform.Files;
+using Serverless.Functions.Platform.Http;
 using Serverless.Functions.Platform.Security;
 using Serverless.Functions.Platform.Storage;
-using Serverless.Functions.Registry;
+using Serverless.Functions.Platform.Validation;
 
 namespace Serverless.Functions.Workshops;
 
@@ -102,7 +103,7 @@ public static class WorkshopsApi
         }
 
         var now = time.GetUtcNow();
-        var series = new SeriesEntity { RowKey = request.Id ?? NewId(), CreatedAt = now };
+        var series = new SeriesEntity { RowKey = request.Id ?? RecordWrites.NewId(), CreatedAt = now };
         Apply(request, series, now);
         if (!await store.TryAddAsync(series, cancellationToken))
         {
@@ -130,14 +131,14 @@ public static class WorkshopsApi
 
         var before = SeriesAudit(series);
         Apply(request, series, time.GetUtcNow());
-        series.ETag = IfMatchOr(context, series.ETag);
+        series.ETag = context.IfMatchOr(series.ETag);
         try
         {
             await store.UpdateAsync(series, cancellationToken);
         }
         catch (WriteConflictException)
         {
-            return Changed(context);
+            return RecordWrites.Changed(context);
         }
 
         registrations.Invalidate(seriesId);
@@ -169,14 +170,14 @@ public static class WorkshopsApi
                 cancellationToken);
         }
 
-        series.ETag = IfMatchOr(context, series.ETag);
+        series.ETag = context.IfMatchOr(series.ETag);
         try
         {
             await store.DeleteAsync(series, cancellationToken);
         }
         catch (WriteConflictException)
         {
-            return Changed(context);
+            return RecordWrites.Changed(context);
         }
 
         registrations.Invalidate(seriesId);
@@ -202,7 +203,7 @@ public static class WorkshopsApi
         var session = new SessionEntity
         {
             PartitionKey = WorkshopStore.SeriesPartition(seriesId),
-            RowKey = SessionEntity.Prefix + (request.Id ?? NewId()),
+            RowKey = SessionEntity.Prefix + (request.Id ?? RecordWrites.NewId()),
             SeriesId = seriesId,
             CreatedAt = now,
         };
@@ -252,7 +253,7 @@ public static class WorkshopsApi
         var before = SessionAudit(session);
         var moved = session.StartUtc != startUtc;
         Apply(request, session, startUtc, endUtc, time.GetUtcNow());
-        var actions = new List<TableTransactionAction> { new(TableTransactionActionType.UpdateReplace, session, IfMatchOr(context, session.ETag)) };
+        var actions = new List<TableTransactionAction> { new(TableTransactionActionType.UpdateReplace, session, context.IfMatchOr(session.ETag)) };
         var grew = false;
         if (counter is not null && counter.Capacity != session.Capacity)
         {
@@ -267,7 +268,7 @@ public static class WorkshopsApi
         }
         catch (WriteConflictException)
         {
-            return Changed(context);
+            return RecordWrites.Changed(context);
         }
 
         registrations.Invalidate(seriesId);
@@ -302,7 +303,7 @@ public static class WorkshopsApi
         }
 
         var counter = await store.GetAsync<SeatCounterEntity>(session.PartitionKey, SeatCounterEntity.Prefix + sessionId, cancellationToken);
-        var actions = new List<TableTransactionAction> { new(TableTransactionActionType.Delete, session, IfMatchOr(context, session.ETag)) };
+        var actions = new List<TableTransactionAction> { new(TableTransactionActionType.Delete, session, context.IfMatchOr(session.ETag)) };
         if (counter is not null)
         {
             // Conditional on the counter too: a registration committed meanwhile stops the delete.
@@ -315,7 +316,7 @@ public static class WorkshopsApi
         }
         catch (WriteConflictException)
         {
-            return Changed(context);
+            return RecordWrites.Changed(context);
         }
 
         registrations.Invalidate(seriesId);
@@ -357,8 +358,7 @@ public static class WorkshopsApi
             r.CreatedAt.ToString("O", CultureInfo.InvariantCulture),
             .. questions.Select(q => r.AnswerMap.GetValueOrDefault(q.Id) ?? ""),
         ]);
-        var csv = Csv.Write(header, lines);
-        var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(csv)).ToArray();
+        var bytes = Csv.WriteUtf8(header, lines);
         return TypedResults.File(bytes, "text/csv; charset=utf-8", $"registrations-{seriesId}-{time.GetUtcNow():yyyy-MM-dd}.csv");
     }
 
@@ -384,14 +384,14 @@ public static class WorkshopsApi
         var before = row.ToAudit();
         row.Attended = attended;
         row.UpdatedAt = time.GetUtcNow();
-        row.ETag = IfMatchOr(context, row.ETag);
+        row.ETag = context.IfMatchOr(row.ETag);
         try
         {
             await store.UpdateAsync(row, cancellationToken);
         }
         catch (WriteConflictException)
         {
-            return Changed(context);
+            return RecordWrites.Changed(context);
         }
 
         await audit.RecordAsync(new AuditRecord(RegistrationService.RecordType, seriesId + "/" + personId, "attendance-marked", before, row.ToAudit()), cancellationToken);
@@ -491,16 +491,16 @@ public static class WorkshopsApi
 
     private static void Apply(SeriesRequest request, SeriesEntity series, DateTimeOffset now)
     {
-        series.Titles = WorkshopJson.Write(WorkshopValidation.Clean(request.Titles));
-        series.Descriptions = WorkshopJson.Write(WorkshopValidation.Clean(request.Descriptions));
-        series.Questions = WorkshopJson.Write((request.Questions ?? []).Select(WorkshopValidation.ToQuestion).ToList());
+        series.Titles = TableJson.Write(FieldRules.Clean(request.Titles));
+        series.Descriptions = TableJson.Write(FieldRules.Clean(request.Descriptions));
+        series.Questions = TableJson.Write((request.Questions ?? []).Select(WorkshopValidation.ToQuestion).ToList());
         series.UpdatedAt = now;
     }
 
     private static void Apply(SessionRequest request, SessionEntity session, DateTimeOffset startUtc, DateTimeOffset endUtc, DateTimeOffset now)
     {
-        session.Titles = WorkshopJson.Write(WorkshopValidation.Clean(request.Titles));
-        session.Descriptions = WorkshopJson.Write(WorkshopValidation.Clean(request.Descriptions));
+        session.Titles = TableJson.Write(FieldRules.Clean(request.Titles));
+        session.Descriptions = TableJson.Write(FieldRules.Clean(request.Descriptions));
         session.StartLocal = WorkshopValidation.FormatLocal(request.Start!);
         session.EndLocal = WorkshopValidation.FormatLocal(request.End!);
         session.TimeZone = request.TimeZone!.Trim();
@@ -530,11 +530,4 @@ public static class WorkshopsApi
         s.WaitlistEnabled,
         s.RegistrationDeadline,
     };
-
-    internal static string NewId() => Guid.NewGuid().ToString("N")[..12];
-
-    internal static Azure.ETag IfMatchOr(HttpContext context, Azure.ETag current) => RegistryExtensions.IfMatchOr(context, current);
-
-    internal static ProblemHttpResult Changed(HttpContext context) =>
-        CodedProblem.Create(context, StatusCodes.Status412PreconditionFailed, "changed", "The record changed since you read it; reload and try again.");
 }

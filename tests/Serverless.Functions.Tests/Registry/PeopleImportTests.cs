@@ -129,7 +129,7 @@ public sealed class PeopleImportTests(StackFixture stack)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal(Encoding.UTF8.Preamble.ToArray(), bytes[..3]);
-        var (records, error) = Serverless.Functions.Registry.Csv.Read(Encoding.UTF8.GetString(bytes[3..]));
+        var (records, error) = Serverless.Functions.Platform.Files.Csv.Read(Encoding.UTF8.GetString(bytes[3..]));
         Assert.Null(error);
         Assert.Equal(Header, string.Join(',', records[0].Fields));
         var byEmail = records.Skip(1).ToDictionary(r => r.Fields[1], r => r.Fields[0]);

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.OpenApi;
-using Serverless.Functions.Identity;
 using Serverless.Functions.Platform.Security;
 
 namespace Serverless.Functions.Platform.Http;
@@ -74,7 +73,7 @@ public static class ApiDocument
         {
             Type = SecuritySchemeType.ApiKey,
             In = ParameterLocation.Cookie,
-            Name = IdentityExtensions.SessionCookieName,
+            Name = PortalClaims.SessionCookieName,
             Description = "The session cookie, set when a sign-in link is used (POST /api/auth/complete) or after Microsoft Entra ID sign-in. " +
                 "The requirement lists the policies the operation needs: member (anyone signed in), reviewer, coordinator or admin; admins pass every policy.",
         };

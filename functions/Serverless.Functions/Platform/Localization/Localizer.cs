@@ -120,6 +120,12 @@ public static class Languages
     }
 
     public static string Direction(string? language) => RightToLeft.Contains(Normalize(language)) ? "rtl" : "ltr";
+
+    /// <summary>The text in the language asked for, else English, else any.</summary>
+    public static string TextIn(IReadOnlyDictionary<string, string> texts, string language) =>
+        texts.TryGetValue(language, out var text) && text.Length > 0 ? text
+        : texts.TryGetValue("en", out var en) && en.Length > 0 ? en
+        : texts.Values.FirstOrDefault(v => v.Length > 0) ?? "";
 }
 
 public static class LocalizationExtensions

@@ -35,6 +35,54 @@ public sealed class ActionTokens(StorageClients storage, TimeProvider time)
         return token;
     }
 
+    /// <summary>
+    /// Issues a token that lives until <paramref name="expiresAt"/>, but at least
+    /// <paramref name="minimumLifetime"/>, so a link sent close to its deadline still opens.
+    /// </summary>
+    public Task<string> IssueUntilAsync(string purpose, string subject, DateTimeOffset expiresAt, TimeSpan minimumLifetime, CancellationToken cancellationToken)
+    {
+        var lifetime = expiresAt - time.GetUtcNow();
+        return IssueAsync(purpose, subject, lifetime > minimumLifetime ? lifetime : minimumLifetime, cancellationToken);
+    }
+
+    /// <summary>
+    /// The subject of a live token for the purpose, without using it up (links that open the same
+    /// page again, such as invitations); a failure code otherwise (token_invalid, token_expired).
+    /// </summary>
+    public async Task<(string? Subject, string? Failure)> FindAsync(string? token, string purpose, CancellationToken cancellationToken)
+    {
+        var (subject, failure, _) = await FindWithExpiryAsync(token, purpose, cancellationToken);
+        return (subject, failure);
+    }
+
+    /// <summary>As <see cref="FindAsync"/>, with the moment a live token expires.</summary>
+    public async Task<(string? Subject, string? Failure, DateTimeOffset ExpiresAt)> FindWithExpiryAsync(string? token, string purpose, CancellationToken cancellationToken)
+    {
+        if (!SecureToken.IsWellFormed(token))
+        {
+            return (null, "token_invalid", default);
+        }
+
+        ActionTokenEntity? entity;
+        try
+        {
+            var table = storage.Tables.GetTableClient(TableName);
+            var found = await table.GetEntityIfExistsAsync<ActionTokenEntity>(SecureToken.Hash(token!), ActionTokenEntity.Row, cancellationToken: cancellationToken);
+            entity = found.HasValue ? found.Value : null;
+        }
+        catch (RequestFailedException ex) when (ex.Status == StatusCodes.Status404NotFound)
+        {
+            entity = null;
+        }
+
+        if (entity is null || !string.Equals(entity.Purpose, purpose, StringComparison.Ordinal))
+        {
+            return (null, "token_invalid", default);
+        }
+
+        return entity.ExpiresAt <= time.GetUtcNow() ? (null, "token_expired", default) : (entity.Subject, null, entity.ExpiresAt);
+    }
+
     /// <summary>Checks the token for this purpose and, if good, uses it up.</summary>
     public async Task<TokenRedemption> RedeemAsync(string? token, string purpose, CancellationToken cancellationToken)
     {

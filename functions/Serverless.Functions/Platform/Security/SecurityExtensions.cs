@@ -12,6 +12,7 @@ public static class SecurityExtensions
 {
     public static IHostApplicationBuilder AddSecurity(this IHostApplicationBuilder builder)
     {
+        builder.Services.Configure<AuthOptions>(builder.Configuration.GetSection(AuthOptions.SectionName));
         builder.Services.Configure<RateLimitOptions>(builder.Configuration.GetSection(RateLimitOptions.SectionName));
         builder.Services.AddSingleton<AddressRateLimiter>();
         builder.Services.AddSingleton<EmailAllowance>();

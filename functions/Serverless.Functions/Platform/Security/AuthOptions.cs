@@ -1,6 +1,6 @@
-namespace Serverless.Functions.Identity;
+namespace Serverless.Functions.Platform.Security;
 
-/// <summary>Sign-in settings (section "Auth").</summary>
+/// <summary>Sign-in settings (section "Auth"), and where the portal is: every emailed link starts with <see cref="PublicBaseUrl"/>.</summary>
 public sealed class AuthOptions
 {
     public const string SectionName = "Auth";
