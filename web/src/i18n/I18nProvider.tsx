@@ -24,8 +24,15 @@ export interface I18n {
   formatNumber: (value: number, options?: Intl.NumberFormatOptions) => string;
   formatDateTime: (value: Date, options?: Intl.DateTimeFormatOptions) => string;
   formatTime: (value: Date) => string;
-  setLanguage: (language: Language) => void;
+  /**
+   * Shows the page in a language once its catalogue is there. Tells what became of the request:
+   * shown, superseded (another language was asked for before this one's catalogue arrived) or
+   * unavailable (its catalogue could not be fetched; the page stays as it was).
+   */
+  setLanguage: (language: Language) => Promise<LanguageChange>;
 }
+
+export type LanguageChange = 'shown' | 'superseded' | 'unavailable';
 
 const I18nContext = createContext<I18n | null>(null);
 
@@ -61,17 +68,17 @@ export function I18nProvider({ initialLanguage, children }: { initialLanguage: L
       formatTime: (d) => formatTime(d, language),
       setLanguage: (next) => {
         requested.current = next;
-        const apply = () => {
-          if (requested.current !== next) return;
+        const apply = (): LanguageChange => {
+          if (requested.current !== next) return 'superseded';
           storeLanguage(next);
           setLanguageState(next);
+          return 'shown';
         };
         if (isCatalogueLoaded(next)) {
-          apply();
-        } else {
-          // A catalogue that cannot be fetched leaves the page in its language.
-          loadCatalogue(next).then(apply, () => undefined);
+          return Promise.resolve(apply());
         }
+        // A catalogue that cannot be fetched leaves the page in its language.
+        return loadCatalogue(next).then(apply, (): LanguageChange => 'unavailable');
       },
     }),
     [language],

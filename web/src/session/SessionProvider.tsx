@@ -59,14 +59,23 @@ export function SessionProvider({ initial, children }: SessionProviderProps) {
         // choice wins over the record and is saved again.
         settled.current = pending;
         if (pending !== current.current) {
-          setLanguage(pending);
+          void setLanguage(pending);
         }
         return;
       }
       if (isLanguage(next.language) && next.language !== current.current) {
-        adopting.current = next.language;
-        settled.current = next.language;
-        setLanguage(next.language);
+        const recorded = next.language;
+        adopting.current = recorded;
+        settled.current = recorded;
+        void setLanguage(recorded).then((change) => {
+          if (change === 'superseded' && adopting.current === recorded) {
+            // A language was chosen while the record's one was still on its way: the choice stands
+            // and is saved on the record (the effect below runs again for the renewed person).
+            adopting.current = null;
+            settled.current = current.current;
+            setMe((person) => (person ? { ...person } : person));
+          }
+        });
       } else {
         settled.current = current.current;
       }
