@@ -43,7 +43,7 @@ wait_for_port() {
 }
 
 step "Starting Azurite (data in .data/azurite)"
-node node_modules/azurite/dist/src/azurite.js --location .data/azurite --silent --skipApiVersionCheck --loose --disableTelemetry \
+node scripts/azurite.cjs --location .data/azurite --silent --skipApiVersionCheck --loose --disableTelemetry \
   --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 &
 pids+=($!)
 step "Starting the mail inbox"

@@ -17,6 +17,8 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     sourcemap: true,
+    // scripts/bundle-sizes.mjs follows each page's chunk and what it imports through the manifest.
+    manifest: true,
   },
   test: {
     environment: 'happy-dom',

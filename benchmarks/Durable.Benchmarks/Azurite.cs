@@ -6,7 +6,7 @@ using System.Net.Sockets;
 namespace Durable.Benchmarks;
 
 /// <summary>
-/// Azurite from the repository's node_modules, in memory on free loopback ports, as the tests
+/// Azurite from the repository's node_modules (through scripts/azurite.cjs, as the tests and the local run start it), in memory on free loopback ports, as the tests
 /// start it; killed with its tree on dispose.
 /// </summary>
 internal sealed class Azurite : IAsyncDisposable
@@ -31,10 +31,10 @@ internal sealed class Azurite : IAsyncDisposable
     public async Task StartAsync()
     {
         var root = RepositoryRoot();
-        var script = Path.Combine(root, "node_modules", "azurite", "dist", "src", "azurite.js");
-        if (!File.Exists(script))
+        var script = Path.Combine(root, "scripts", "azurite.cjs");
+        if (!File.Exists(Path.Combine(root, "node_modules", "azurite", "package.json")))
         {
-            throw new InvalidOperationException($"{script} is missing: run 'npm ci' in {root} first.");
+            throw new InvalidOperationException($"Azurite is missing: run 'npm ci' in {root} first.");
         }
 
         var info = new ProcessStartInfo("node") { UseShellExecute = false, WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };

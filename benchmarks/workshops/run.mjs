@@ -176,7 +176,7 @@ async function main() {
 
   const azuriteFlags = ['--inMemoryPersistence', '--silent', '--skipApiVersionCheck', '--loose', '--disableTelemetry'];
   const processes = {};
-  processes.azurite = start(node, [join(root, 'node_modules/azurite/dist/src/azurite.js'), ...azuriteFlags,
+  processes.azurite = start(node, [join(root, 'scripts/azurite.cjs'), ...azuriteFlags,
     '--blobHost', '127.0.0.1', '--blobPort', blobPort, '--queueHost', '127.0.0.1', '--queuePort', queuePort, '--tableHost', '127.0.0.1', '--tablePort', tablePort].map(String));
   processes.maildev = start(node, [join(root, 'node_modules/maildev/dist/bin/maildev.js'), '--smtp', smtpPort, '--web', mailPort, '--ip', '127.0.0.1', '--web-ip', '127.0.0.1', '--silent'].map(String));
   await Promise.all([blobPort, queuePort, tablePort, smtpPort].map((p) => waitForPort(p)));

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Serverless.Browser.Tests.Browser;
 using Serverless.Functions.Nominations;
 using Serverless.Functions.Registry;
+using Serverless.Testing;
 
 namespace Serverless.Browser.Tests;
 
@@ -80,11 +81,20 @@ public sealed partial class NominationsTests(PortalFixture portal)
         await reviewer.WaitForAsync(Target.Css("#review-done"));
 
         // The admin sees the score on the board and selects the nomination.
-        for (var i = 0; i < 40 && !(await admin.TextAsync(Target.Css("main"))).Contains("Reviewed", StringComparison.Ordinal); i++)
-        {
-            await Task.Delay(500);
-            await admin.ClickAsync(Target.ByRole("button", "Refresh"));
-        }
+        await Wait.UntilAsync(
+            async () =>
+            {
+                if ((await admin.TextAsync(Target.Css("main"))).Contains("Reviewed", StringComparison.Ordinal))
+                {
+                    return true;
+                }
+
+                await admin.ClickAsync(Target.ByRole("button", "Refresh"));
+                return false;
+            },
+            "the board to show the nomination reviewed",
+            TimeSpan.FromSeconds(30),
+            TimeSpan.FromMilliseconds(500));
 
         Assert.Contains("Reviewed", await admin.TextAsync(Target.Css("main")), StringComparison.Ordinal);
         await Axe(admin, "board", failures);

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Serverless.Browser.Tests.Browser;
+using Serverless.Testing;
 
 namespace Serverless.Browser.Tests;
 
@@ -126,12 +127,10 @@ internal static partial class PortalSignIn
     {
         await page.SelectOptionAsync(Target.Css("#language-select"), language);
         await page.WaitForFunctionAsync($"document.documentElement.lang === '{language}'");
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (await page.EvaluateAsync<string>("fetch('/api/auth/me').then(r => r.json()).then(m => m.language)") != language)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"The language '{language}' was not saved on the person's record.");
-            await Task.Delay(100);
-        }
+        await Wait.UntilAsync(
+            async () => await page.EvaluateAsync<string>("fetch('/api/auth/me').then(r => r.json()).then(m => m.language)") == language,
+            $"the language '{language}' to be saved on the person's record",
+            TimeSpan.FromSeconds(15));
     }
 
     [GeneratedRegex(@"https?://[^/\s]+(?<path>/sign-in/complete#token=[A-Za-z0-9_\-]+)")]

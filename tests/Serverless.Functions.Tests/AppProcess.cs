@@ -63,38 +63,39 @@ public sealed class AppProcess : IAsyncDisposable
         process.BeginErrorReadLine();
 
         using var http = new HttpClient { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
+        try
         {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"The app exited with {process.ExitCode}: {app.Tail(40)}");
-            }
+            await Wait.UntilAsync(() => HealthyAsync(http, app), "the app to answer /api/health with 200", timeout, TimeSpan.FromMilliseconds(200), () => app.Tail(40));
+            return app;
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+    }
 
-            try
-            {
-                using var health = await http.GetAsync("/api/health");
-                if (health.StatusCode == HttpStatusCode.OK)
-                {
-                    return app;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            catch (TaskCanceledException)
-            {
-                // Starting slowly.
-            }
+    private static async Task<bool> HealthyAsync(HttpClient http, AppProcess app)
+    {
+        if (app._process.HasExited)
+        {
+            throw new InvalidOperationException($"The app exited with {app._process.ExitCode}: {app.Tail(40)}");
+        }
 
-            if (DateTime.UtcNow > deadline)
-            {
-                await app.DisposeAsync();
-                throw new TimeoutException($"The app did not become healthy within {timeout}: {app.Tail(40)}");
-            }
-
-            await Task.Delay(200);
+        try
+        {
+            using var health = await http.GetAsync("/api/health");
+            return health.StatusCode == HttpStatusCode.OK;
+        }
+        catch (HttpRequestException)
+        {
+            // Not listening yet.
+            return false;
+        }
+        catch (TaskCanceledException)
+        {
+            // Starting slowly.
+            return false;
         }
     }
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using NSubstitute;
 using Serverless.Functions.Platform.Email;
+using Serverless.Testing;
 
 using static Serverless.Functions.Tests.EmailOutboxTestKit;
 
@@ -28,11 +29,11 @@ public sealed class EmailHandOffTests(StackFixture stack)
         Assert.Equal(EmailOutboxResult.Queued, await sender.SendAsync(message));
 
         // While the delivery is in progress a queue nudge would still be on the queue (received, not yet deleted).
-        await WaitUntilAsync(() => transport.Started.ContainsKey(message.MessageKey), "the delivery to start");
+        await Wait.UntilAsync(() => transport.Started.ContainsKey(message.MessageKey), "the delivery to start");
         Assert.Empty((await queue.PeekMessagesAsync(32)).Value);
         Assert.Equal(0, (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
         transport.Release(message.MessageKey);
-        await WaitUntilAsync(async () => (await ReadRowAsync(stack, message)).Status == EmailStatus.Sent, "the row to be Sent");
+        await Wait.UntilAsync(async () => (await ReadRowAsync(stack, message)).Status == EmailStatus.Sent, "the row to be Sent");
         Assert.Equal(1, transport.Delivered.GetValueOrDefault(message.MessageKey));
         Assert.Equal(0, (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
     }
@@ -54,7 +55,7 @@ public sealed class EmailHandOffTests(StackFixture stack)
         await table.AddEntityAsync(row);
 
         Assert.Single(await stack.Mail.WaitForMessagesToAsync(to, 1, TimeSpan.FromSeconds(20)));
-        await WaitUntilAsync(async () => (await ReadRowAsync(stack, message)).Status == EmailStatus.Sent, "the row to be Sent");
+        await Wait.UntilAsync(async () => (await ReadRowAsync(stack, message)).Status == EmailStatus.Sent, "the row to be Sent");
     }
 
     [Fact]
@@ -132,13 +133,13 @@ public sealed class EmailHandOffTests(StackFixture stack)
         try
         {
             await sender.SendAsync(hung);
-            await WaitUntilAsync(() => transport.Started.ContainsKey(hung.MessageKey), "the hung delivery to start");
+            await Wait.UntilAsync(() => transport.Started.ContainsKey(hung.MessageKey), "the hung delivery to start");
             foreach (var other in others)
             {
                 await sender.SendAsync(other);
             }
 
-            await WaitUntilAsync(() => others.All(o => transport.Delivered.ContainsKey(o.MessageKey)), "the other emails to be delivered");
+            await Wait.UntilAsync(() => others.All(o => transport.Delivered.ContainsKey(o.MessageKey)), "the other emails to be delivered");
         }
         finally
         {
@@ -176,24 +177,6 @@ public sealed class EmailHandOffTests(StackFixture stack)
         await queue.CreateIfNotExistsAsync();
         await queue.ClearMessagesAsync();
         return queue;
-    }
-
-
-
-    private static Task WaitUntilAsync(Func<bool> condition, string what) => WaitUntilAsync(() => Task.FromResult(condition()), what);
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"Timed out waiting for {what}");
-            }
-
-            await Task.Delay(50);
-        }
     }
 
     private static EmailMessage Message(string key) => EmailOutboxTestKit.Message(key, "handoff@example.gov");

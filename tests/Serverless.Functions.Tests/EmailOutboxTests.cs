@@ -26,12 +26,10 @@ public sealed class EmailOutboxTests(StackFixture stack)
 
         Assert.Equal(EmailOutboxResult.Queued, first);
         Assert.Equal(EmailOutboxResult.AlreadyQueued, second);
-        var received = await stack.Mail.WaitForMessagesToAsync(to, 1, TimeSpan.FromSeconds(20));
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
-        received = await stack.Mail.GetMessagesToAsync(to);
+        var received = await WaitForOutboxDrainedAsync(stack, to);
         var only = Assert.Single(received);
         Assert.Equal("Welcome to the Innovation Network", only.GetProperty("subject").GetString());
-        Assert.Equal(EmailStatus.Sent, (await ReadRowAsync(stack, message)).Status);
+        Assert.Equal(EmailStatus.Sent, Assert.Single(await RowsToAsync(stack, to)).Status);
     }
 
     [Fact]

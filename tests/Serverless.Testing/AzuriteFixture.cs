@@ -31,8 +31,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
         BlobPort = NodeProcess.FreePort();
         QueuePort = NodeProcess.FreePort();
         TablePort = NodeProcess.FreePort();
-        _process = NodeProcess.Start(
-            Path.Combine("azurite", "dist", "src", "azurite.js"),
+        _process = NodeProcess.StartAzurite(
             [
                 "--inMemoryPersistence", "--silent", "--skipApiVersionCheck", "--loose", "--disableTelemetry",
                 "--blobHost", "127.0.0.1", "--blobPort", BlobPort.ToString(System.Globalization.CultureInfo.InvariantCulture),

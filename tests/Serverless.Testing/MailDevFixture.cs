@@ -45,26 +45,34 @@ public sealed class MailDevFixture : IAsyncLifetime
     public async Task<IReadOnlyList<JsonElement>> GetMessagesToAsync(string address, CancellationToken cancellationToken = default)
     {
         var all = await GetMessagesAsync(cancellationToken);
-        return all.Where(m => m.GetProperty("to").EnumerateArray()
-            .Any(t => string.Equals(t.GetProperty("address").GetString(), address, StringComparison.OrdinalIgnoreCase)))
-            .ToList();
+        return all.Where(m => IsTo(m, address)).ToList();
     }
 
-    /// <summary>Polls until at least <paramref name="count"/> messages reach the address, or the timeout passes.</summary>
-    public async Task<IReadOnlyList<JsonElement>> WaitForMessagesToAsync(string address, int count, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var found = await GetMessagesToAsync(address);
-            if (found.Count >= count || DateTime.UtcNow > deadline)
-            {
-                return found;
-            }
+    /// <summary>Whether the message is addressed to the recipient.</summary>
+    public static bool IsTo(JsonElement message, string address) => message.GetProperty("to").EnumerateArray()
+        .Any(t => string.Equals(t.GetProperty("address").GetString(), address, StringComparison.OrdinalIgnoreCase));
 
-            await Task.Delay(100);
-        }
-    }
+    /// <summary>Waits until at least <paramref name="count"/> messages reached the address; fails after the timeout naming what arrived.</summary>
+    public Task<IReadOnlyList<JsonElement>> WaitForMessagesToAsync(string address, int count, TimeSpan timeout) =>
+        Wait.ForAsync(
+            () => GetMessagesToAsync(address),
+            found => found.Count >= count,
+            $"{count} message(s) to {address}",
+            timeout,
+            describe: Subjects);
+
+    /// <summary>Waits until at least <paramref name="count"/> messages match; fails after the timeout naming what it waited for and what matched.</summary>
+    public Task<IReadOnlyList<JsonElement>> WaitForMessagesAsync(Func<JsonElement, bool> match, int count, string what, TimeSpan timeout) =>
+        Wait.ForAsync<IReadOnlyList<JsonElement>>(
+            async () => [.. (await GetMessagesAsync()).Where(match)],
+            found => found.Count >= count,
+            $"{count} message(s) {what}",
+            timeout,
+            describe: Subjects);
+
+    /// <summary>A failure message's account of messages: how many, and their subjects.</summary>
+    public static string Subjects(IReadOnlyList<JsonElement> messages) =>
+        $"{messages.Count} message(s)" + (messages.Count == 0 ? "" : ": " + string.Join("; ", messages.Take(10).Select(m => m.GetProperty("subject").GetString())));
 
     public async Task DisposeAsync()
     {

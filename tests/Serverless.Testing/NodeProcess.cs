@@ -32,9 +32,22 @@ public sealed class NodeProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static NodeProcess Start(string scriptRelativeToNodeModules, IEnumerable<string> arguments)
+    public static NodeProcess Start(string scriptRelativeToNodeModules, IEnumerable<string> arguments) =>
+        StartScript(Path.Combine(RepositoryPaths.NodeModules, scriptRelativeToNodeModules), arguments);
+
+    /// <summary>Starts Azurite through the repository's scripts/azurite.cjs, as the local run does.</summary>
+    public static NodeProcess StartAzurite(IEnumerable<string> arguments)
     {
-        var script = Path.Combine(RepositoryPaths.NodeModules, scriptRelativeToNodeModules);
+        if (!File.Exists(Path.Combine(RepositoryPaths.NodeModules, "azurite", "package.json")))
+        {
+            throw new InvalidOperationException($"Azurite is missing: run 'npm ci' in {RepositoryPaths.Root} first.");
+        }
+
+        return StartScript(Path.Combine(RepositoryPaths.Root, "scripts", "azurite.cjs"), arguments);
+    }
+
+    private static NodeProcess StartScript(string script, IEnumerable<string> arguments)
+    {
         if (!File.Exists(script))
         {
             throw new InvalidOperationException($"{script} is missing: run 'npm ci' in {RepositoryPaths.Root} first.");
@@ -65,27 +78,28 @@ public sealed class NodeProcess : IAsyncDisposable
     /// <summary>Waits until every port accepts a TCP connection, or fails naming the process output.</summary>
     public async Task WaitForPortsAsync(TimeSpan timeout, params int[] ports)
     {
-        var deadline = DateTime.UtcNow + timeout;
         foreach (var port in ports)
         {
-            while (true)
-            {
-                if (_process.HasExited)
-                {
-                    throw new InvalidOperationException($"process exited with {_process.ExitCode}: {Output}");
-                }
+            await Wait.UntilAsync(() => AcceptsAsync(port), $"port {port} to accept connections", timeout, TimeSpan.FromMilliseconds(50), () => Output);
+        }
+    }
 
-                try
-                {
-                    using var client = new TcpClient();
-                    await client.ConnectAsync(IPAddress.Loopback, port);
-                    break;
-                }
-                catch (SocketException) when (DateTime.UtcNow < deadline)
-                {
-                    await Task.Delay(50);
-                }
-            }
+    private async Task<bool> AcceptsAsync(int port)
+    {
+        if (_process.HasExited)
+        {
+            throw new InvalidOperationException($"process exited with {_process.ExitCode}: {Output}");
+        }
+
+        try
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
         }
     }
 

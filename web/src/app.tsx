@@ -1,38 +1,43 @@
 import type { ComponentType } from 'preact';
 import { ToastProvider } from './components/Toasts';
-import { AccountPage, accountPath } from './features/account/AccountPage';
-import { AuditLogPage } from './features/audit/AuditPage';
+import { accountPath } from './features/account/paths';
 import { auditPath } from './features/audit/paths';
-import { SignInCompletePage } from './features/auth/SignInCompletePage';
-import { SignInPage } from './features/auth/SignInPage';
-import { CohortsPage } from './features/cohorts/CohortsPage';
 import { cohortsPatternRoutes } from './features/cohorts/routes';
-import { HomePage } from './features/home/HomePage';
-import { LibraryPage } from './features/library/LibraryPage';
-import { WorkflowDetailPage } from './features/monitor/WorkflowDetailPage';
-import { WorkflowListPage, workflowsPath } from './features/monitor/WorkflowListPage';
-import { NewsletterConfirmPage } from './features/newsletter/NewsletterConfirmPage';
-import { NewsletterPage, newsletterConfirmPath, newsletterPath } from './features/newsletter/NewsletterPage';
-import { NominationsPage } from './features/nominations/NominationsPage';
+import { workflowsPath } from './features/monitor/paths';
+import { newsletterConfirmPath, newsletterPath } from './features/newsletter/paths';
 import { nominationsPatternRoutes } from './features/nominations/routes';
 import { NotFoundPage } from './features/notfound/NotFoundPage';
 import { importPath, organisationsPath, peoplePath } from './features/registry/api';
-import { ImportPage } from './features/registry/ImportPage';
-import { OrganisationFormPage } from './features/registry/OrganisationFormPage';
-import { OrganisationsListPage } from './features/registry/OrganisationsListPage';
-import { PeopleListPage } from './features/registry/PeopleListPage';
-import { PersonFormPage } from './features/registry/PersonFormPage';
-import { RequestsPage } from './features/requests/RequestsPage';
-import { CampaignRoutes, InvitationPage, isCampaignPath, isSeriesPath, SeriesRoutes, SurveyPage, workshopRoles } from './features/workshops/routes';
-import { WorkshopsPage } from './features/workshops/WorkshopsPage';
-import { invitationPath, surveyPath } from './features/workshops/api';
+import { workshopsPatternRoutes } from './features/workshops/routes';
 import { I18nProvider } from './i18n/I18nProvider';
 import type { Language, MessageKey } from './i18n/catalogue';
+import { lazyPage, type LazyPage } from './router/lazyPage';
 import { usePath, type PatternRoute } from './router/router';
 import { signInCompletePath, signInPath, type Me } from './session/api';
 import { RequireRole } from './session/RequireRole';
 import { SessionProvider, useSession } from './session/SessionProvider';
 import { Shell, type NavItem } from './shell/Shell';
+
+// Each page is fetched when it is first shown (see lazyPage).
+const HomePage = lazyPage(() => import('./features/home/HomePage').then((m) => m.HomePage));
+const WorkshopsPage = lazyPage(() => import('./features/workshops/WorkshopsPage').then((m) => m.WorkshopsPage));
+const NominationsPage = lazyPage(() => import('./features/nominations/NominationsPage').then((m) => m.NominationsPage));
+const CohortsPage = lazyPage(() => import('./features/cohorts/CohortsPage').then((m) => m.CohortsPage));
+const LibraryPage = lazyPage(() => import('./features/library/LibraryPage').then((m) => m.LibraryPage));
+const RequestsPage = lazyPage(() => import('./features/requests/RequestsPage').then((m) => m.RequestsPage));
+const NewsletterPage = lazyPage(() => import('./features/newsletter/NewsletterPage').then((m) => m.NewsletterPage));
+const NewsletterConfirmPage = lazyPage(() => import('./features/newsletter/NewsletterConfirmPage').then((m) => m.NewsletterConfirmPage));
+const PeopleListPage = lazyPage(() => import('./features/registry/PeopleListPage').then((m) => m.PeopleListPage));
+const PersonFormPage = lazyPage(() => import('./features/registry/PersonFormPage').then((m) => m.PersonFormPage));
+const OrganisationsListPage = lazyPage(() => import('./features/registry/OrganisationsListPage').then((m) => m.OrganisationsListPage));
+const OrganisationFormPage = lazyPage(() => import('./features/registry/OrganisationFormPage').then((m) => m.OrganisationFormPage));
+const ImportPage = lazyPage(() => import('./features/registry/ImportPage').then((m) => m.ImportPage));
+const AuditLogPage = lazyPage(() => import('./features/audit/AuditPage').then((m) => m.AuditLogPage));
+const WorkflowListPage = lazyPage(() => import('./features/monitor/WorkflowListPage').then((m) => m.WorkflowListPage));
+const WorkflowDetailPage = lazyPage(() => import('./features/monitor/WorkflowDetailPage').then((m) => m.WorkflowDetailPage));
+const SignInPage = lazyPage(() => import('./features/auth/SignInPage').then((m) => m.SignInPage));
+const SignInCompletePage = lazyPage(() => import('./features/auth/SignInCompletePage').then((m) => m.SignInCompletePage));
+const AccountPage = lazyPage(() => import('./features/account/AccountPage').then((m) => m.AccountPage));
 
 interface Route extends NavItem {
   titleKey: MessageKey;
@@ -77,20 +82,28 @@ export const patternRoutes: readonly PatternRoute[] = [
   { matches: (path) => path === newsletterConfirmPath, titleKey: 'newsletterConfirm.title', page: NewsletterConfirmPage },
   { matches: (path) => path === accountPath, titleKey: 'account.title', page: AccountPage },
   { matches: isUnder(peoplePath), titleKey: 'person.editTitle', page: PersonFormPage, roles: registryRoles },
-  // Workshops: public pages behind emailed links, and the coordinators' series and campaign pages.
-  { matches: (path) => path === invitationPath, titleKey: 'ws.invite.title', page: InvitationPage },
-  { matches: (path) => path === surveyPath, titleKey: 'ws.surveyPage.title', page: SurveyPage },
-  { matches: isSeriesPath, titleKey: 'ws.series.heading', page: SeriesRoutes, roles: workshopRoles },
-  { matches: isCampaignPath, titleKey: 'ws.campaign.heading', page: CampaignRoutes, roles: workshopRoles },
   { matches: isUnder(organisationsPath), titleKey: 'organisation.editTitle', page: OrganisationFormPage, roles: registryRoles },
-  // Each track lists its own pages with parameters (calls, nominations, reviews; cohorts, onboarding).
+  // Each track lists its own pages with parameters (invitations, surveys, series and campaigns;
+  // calls, nominations, reviews; cohorts, onboarding).
+  ...workshopsPatternRoutes,
   ...nominationsPatternRoutes,
   ...cohortsPatternRoutes,
 ];
 
+/** The page at a path, if the portal has one. */
+export function routeFor(path: string): Route | PatternRoute | undefined {
+  return routes.find((r) => r.path === path) ?? patternRoutes.find((r) => r.matches(path));
+}
+
+/** Fetches the code of the page at a path ahead of its first render. */
+export function preloadPage(path: string): Promise<unknown> {
+  const page = routeFor(path)?.page;
+  return page && 'preload' in page ? (page as LazyPage<object>).preload() : Promise.resolve();
+}
+
 function Router() {
   const path = usePath();
-  const route = routes.find((r) => r.path === path) ?? patternRoutes.find((r) => r.matches(path));
+  const route = routeFor(path);
   const Page = route?.page ?? NotFoundPage;
   const session = useSession();
   const nav = routes.filter((r) => !r.planned && (!r.roles || session.hasRole(...r.roles)));

@@ -17,8 +17,7 @@ public static class CohortsExtensions
         builder.Services.AddSingleton<CohortEmails>();
         builder.Services.AddSingleton<CandidatePipeline>();
         builder.Services.AddHostedService<CohortDemoData>();
-        builder.Services.AddSingleton<IMaintenanceSweep, CohortOnboardingSweep>();
-        builder.Services.AddHostedService<MaintenanceSweepService>();
+        builder.Services.AddMaintenanceSweep<CohortOnboardingSweep>();
         builder.Services.AddOrchestrations(registry => registry
             .AddOrchestrator<CohortOnboardingOrchestrator>()
             .AddOrchestrator<ParticipantOnboardingOrchestrator>()

@@ -23,9 +23,8 @@ public static class WorkshopsExtensions
         builder.Services.AddHostedService<WorkshopDemoData>();
         builder.Services.AddSingleton<RegistrationFollowUps>();
         builder.Services.AddHostedService<RegistrationFollowUpWorker>();
-        builder.Services.AddSingleton<IMaintenanceSweep, RegistrationFollowUpSweep>();
+        builder.Services.AddMaintenanceSweep<RegistrationFollowUpSweep>();
         builder.Services.AddSingleton<IEmailFailureObserver, InvitationBounces>();
-        builder.Services.AddHostedService<MaintenanceSweepService>();
         builder.Services.AddOrchestrations(registry => registry
             .AddOrchestrator<WorkshopInvitationOrchestrator>()
             .AddOrchestrator<WaitlistOfferOrchestrator>()

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Serverless.Functions.Identity;
 using Serverless.Functions.Tests.Identity;
+using Serverless.Testing;
 
 namespace Serverless.Functions.Tests.Audit;
 
@@ -44,7 +45,7 @@ public sealed class AuditTests(StackFixture stack)
         await client.PostAsJsonAsync("/api/auth/sign-in", new { email = person.Email });
         await client.PostAsJsonAsync("/api/auth/sign-in", new { email = person.Email });
         var links = factory.Services.GetRequiredService<SignInLinks>();
-        await PortalTestHost.WaitUntilAsync(() => links.Pending == 0, "the sign-in emails to be queued");
+        await Wait.UntilAsync(() => links.Pending == 0, "the sign-in emails to be queued");
         var audit = await admin.GetFromJsonAsync<JsonElement>($"/api/admin/audit?recordType=email&recordId={Uri.EscapeDataString(person.Email)}");
 
         var entries = audit.GetProperty("items").EnumerateArray().ToList();

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Serverless.Functions.Registry;
 using Serverless.Functions.Tests.Identity;
+using Serverless.Testing;
 
 namespace Serverless.Functions.Tests.Cohorts;
 
@@ -85,27 +86,14 @@ internal static class CohortTestHost
         return await client.SendAsync(request);
     }
 
-    public static async Task<JsonElement> WaitForProgressAsync(HttpClient admin, string cohortId, Func<JsonElement, bool> done, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            using var response = await admin.GetAsync($"/api/cohorts/{cohortId}/onboarding");
-            if (response.IsSuccessStatusCode)
-            {
-                var progress = await response.Content.ReadFromJsonAsync<JsonElement>();
-                if (done(progress) || DateTime.UtcNow > deadline)
-                {
-                    return progress;
-                }
-            }
-            else if (DateTime.UtcNow > deadline)
-            {
-                response.EnsureSuccessStatusCode();
-            }
+    public static async Task<JsonElement> WaitForProgressAsync(HttpClient admin, string cohortId, Func<JsonElement, bool> done, TimeSpan timeout) =>
+        (await Wait.ForAsync(() => ProgressAsync(admin, cohortId), p => p is { } progress && done(progress), $"the onboarding of cohort {cohortId}", timeout, TimeSpan.FromMilliseconds(500)))!.Value;
 
-            await Task.Delay(500);
-        }
+    /// <summary>The cohort's onboarding progress, or null while the API does not answer it (a poll that failed is tried again).</summary>
+    private static async Task<JsonElement?> ProgressAsync(HttpClient admin, string cohortId)
+    {
+        using var response = await admin.GetAsync($"/api/cohorts/{cohortId}/onboarding");
+        return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonElement>() : null;
     }
 
     public static bool AllRoundsCompleted(JsonElement progress) =>

@@ -8,6 +8,7 @@ using Serverless.Functions.Cohorts;
 using Serverless.Functions.Platform.Email;
 using Serverless.Functions.Platform.Storage;
 using Serverless.Functions.Tests.Identity;
+using Serverless.Testing;
 using Xunit.Abstractions;
 
 namespace Serverless.Functions.Tests.Cohorts;
@@ -94,11 +95,13 @@ public sealed class OnboardingTests(StackFixture stack, ITestOutputHelper output
         await CohortTestHost.AcceptAsync(admin, cohortId, [late]);
         using var withLate = await admin.PostAsJsonAsync($"/api/cohorts/{cohortId}/onboarding", new { deadline = DateTimeOffset.UtcNow.AddHours(2) });
         var lateWelcome = await stack.Mail.WaitForMessagesToAsync(late, 1, TimeSpan.FromSeconds(30));
-        await Task.Delay(1500);
-        var inbox = (await stack.Mail.GetMessagesAsync())
-            .SelectMany(m => m.GetProperty("to").EnumerateArray().Select(t => t.GetProperty("address").GetString()!))
-            .Where(a => a.StartsWith("participant", StringComparison.Ordinal) && a.EndsWith("@" + domain, StringComparison.Ordinal))
-            .ToList();
+        bool Participant(string address) => address.StartsWith("participant", StringComparison.Ordinal) && address.EndsWith("@" + domain, StringComparison.Ordinal);
+        var delivered = await EmailOutboxTestKit.WaitForOutboxDrainedAsync(
+            stack,
+            async () => [.. (await EmailOutboxTestKit.RowsAsync(stack, TableClient.CreateQueryFilter($"To ge {"participant"} and To lt {"participant~"}"))).Where(r => Participant(r.To))],
+            m => Recipients(m).Any(Participant),
+            "to the participants");
+        var inbox = delivered.SelectMany(Recipients).Where(Participant).ToList();
         output.WriteLine($"done after {clock.Elapsed}");
 
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
@@ -208,14 +211,11 @@ public sealed class OnboardingTests(StackFixture stack, ITestOutputHelper output
             using var started = await admin.PostAsJsonAsync($"/api/cohorts/{cohortId}/onboarding", new { deadline = DateTimeOffset.UtcNow.AddHours(1), reminderHoursBefore = 0 });
             Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
             var store = first.Services.GetRequiredService<CohortStore>();
-            var until = DateTime.UtcNow.AddSeconds(60);
-            int welcomed;
-            do
-            {
-                await Task.Delay(200);
-                welcomed = (await store.ListCandidatesAsync(cohortId, default)).Count(c => c.WelcomeSentAt is not null);
-            }
-            while (welcomed < 5 && DateTime.UtcNow < until);
+            var welcomed = await Wait.ForAsync(
+                async () => (await store.ListCandidatesAsync(cohortId, default)).Count(c => c.WelcomeSentAt is not null),
+                count => count >= 5,
+                "5 participants welcomed",
+                every: TimeSpan.FromMilliseconds(200));
 
             output.WriteLine($"restarting with {welcomed} welcomed after {clock.Elapsed}");
             Assert.InRange(welcomed, 5, 39);
@@ -231,7 +231,10 @@ public sealed class OnboardingTests(StackFixture stack, ITestOutputHelper output
         var progress = await CohortTestHost.WaitForProgressAsync(admin2, cohortId, p => p.GetProperty("welcomed").GetInt32() == 40, TimeSpan.FromSeconds(90));
         using var again = await admin2.PostAsJsonAsync($"/api/cohorts/{cohortId}/onboarding", new { deadline = DateTimeOffset.UtcNow.AddHours(1) });
         var welcomes = await WelcomesInOutboxAsync(second, cohortId);
-        var inbox = await WaitForInboxAsync(domain, 40, TimeSpan.FromSeconds(90));
+        bool Member(string address) => address.StartsWith("member", StringComparison.Ordinal) && address.EndsWith("@" + domain, StringComparison.OrdinalIgnoreCase);
+        var delivered = await EmailOutboxTestKit.WaitForOutboxDrainedAsync(
+            stack, () => EmailOutboxTestKit.RowsWithKeyPrefixAsync(stack, $"cohort-welcome/{cohortId}/"), m => Recipients(m).Any(Member), "welcoming the cohort", TimeSpan.FromSeconds(90));
+        var inbox = delivered.SelectMany(Recipients).Where(Member).ToList();
         output.WriteLine($"{welcomes.Count} welcomes in the outbox, {inbox.Count} in the inbox after {clock.Elapsed}");
 
         Assert.Equal((40, 40), (progress.GetProperty("total").GetInt32(), progress.GetProperty("welcomed").GetInt32()));
@@ -260,24 +263,6 @@ public sealed class OnboardingTests(StackFixture stack, ITestOutputHelper output
         return recipients;
     }
 
-    private async Task<List<string>> WaitForInboxAsync(string domain, int count, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var found = (await stack.Mail.GetMessagesAsync())
-                .SelectMany(m => m.GetProperty("to").EnumerateArray().Select(t => t.GetProperty("address").GetString()!))
-                .Where(a => a.StartsWith("member", StringComparison.Ordinal) && a.EndsWith("@" + domain, StringComparison.OrdinalIgnoreCase))
-                .ToList();
-            if (found.Count >= count || DateTime.UtcNow > deadline)
-            {
-                await Task.Delay(1000);
-                return [.. (await stack.Mail.GetMessagesAsync())
-                    .SelectMany(m => m.GetProperty("to").EnumerateArray().Select(t => t.GetProperty("address").GetString()!))
-                    .Where(a => a.StartsWith("member", StringComparison.Ordinal) && a.EndsWith("@" + domain, StringComparison.OrdinalIgnoreCase))];
-            }
-
-            await Task.Delay(1000);
-        }
-    }
+    private static IEnumerable<string> Recipients(JsonElement message) =>
+        message.GetProperty("to").EnumerateArray().Select(t => t.GetProperty("address").GetString()!);
 }

@@ -50,21 +50,6 @@ internal static partial class PortalTestHost
         client.DefaultRequestHeaders.Add(AntiforgeryValidationMiddleware.HeaderName, body.GetProperty("token").GetString());
     }
 
-    /// <summary>Polls until the condition holds; fails after 30 seconds naming what it waited for.</summary>
-    public static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new Xunit.Sdk.XunitException("Timed out waiting for " + what + ".");
-            }
-
-            await Task.Delay(50);
-        }
-    }
-
     public static string UniqueEmail(string prefix, string domain = "example.gov") => $"{prefix}-{Guid.NewGuid():N}@{domain}";
 
     /// <summary>Registers a person directly in the store.</summary>

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Serverless.Functions.Nominations;
 using Serverless.Functions.Registry;
 using Serverless.Functions.Tests.Identity;
+using Serverless.Testing;
 
 namespace Serverless.Functions.Tests.Nominations;
 
@@ -110,42 +111,17 @@ internal static class NominationTestHost
     public static object Scores(int clarity, int impact, int feasibility, string comment = "Clear goals and a realistic plan.") =>
         new { action = "submit", scores = new Dictionary<string, int> { ["clarity"] = clarity, ["impact"] = impact, ["feasibility"] = feasibility }, comment };
 
-    public static async Task<JsonElement> WaitForBoardAsync(HttpClient admin, string callId, Func<JsonElement, bool> done, TimeSpan timeout)
-    {
-        var until = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var board = await admin.GetFromJsonAsync<JsonElement>($"/api/nominations/calls/{callId}/board");
-            if (done(board) || DateTime.UtcNow > until)
-            {
-                return board;
-            }
-
-            await Task.Delay(300);
-        }
-    }
+    public static Task<JsonElement> WaitForBoardAsync(HttpClient admin, string callId, Func<JsonElement, bool> done, TimeSpan timeout) =>
+        Wait.ForAsync(() => admin.GetFromJsonAsync<JsonElement>($"/api/nominations/calls/{callId}/board"), done, $"the board of call {callId}", timeout, TimeSpan.FromMilliseconds(300));
 }
 
 internal static class MailExtensions
 {
-    /// <summary>Polls until at least <paramref name="count"/> messages reached addresses at the domain; returns (address, message) pairs in arrival order.</summary>
-    public static async Task<List<(string To, JsonElement Message)>> WaitForDomainAsync(this Serverless.Testing.MailDevFixture mail, string domain, int count, TimeSpan timeout)
-    {
-        var until = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var found = (await mail.GetMessagesAsync())
-                .Select(m => (To: m.GetProperty("to").EnumerateArray().First().GetProperty("address").GetString()!, Message: m))
-                .Where(m => m.To.EndsWith("@" + domain, StringComparison.OrdinalIgnoreCase))
-                .ToList();
-            if (found.Count >= count || DateTime.UtcNow > until)
-            {
-                return found;
-            }
+    /// <summary>Waits until at least <paramref name="count"/> messages reached addresses at the domain; returns (address, message) pairs in arrival order.</summary>
+    public static async Task<List<(string To, JsonElement Message)>> WaitForDomainAsync(this MailDevFixture mail, string domain, int count, TimeSpan timeout) =>
+        [.. (await mail.WaitForMessagesAsync(m => To(m).EndsWith("@" + domain, StringComparison.OrdinalIgnoreCase), count, "to addresses at " + domain, timeout)).Select(m => (To(m), m))];
 
-            await Task.Delay(150);
-        }
-    }
+    private static string To(JsonElement message) => message.GetProperty("to").EnumerateArray().First().GetProperty("address").GetString()!;
 
     public static string Text(this JsonElement message) => message.GetProperty("text").GetString()!;
 

@@ -2,9 +2,12 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Serverless.Functions.Nominations;
 using Serverless.Functions.Platform.Security;
+using Serverless.Functions.Platform.Storage;
 using Serverless.Functions.Tests.Identity;
+using Serverless.Testing;
 
 namespace Serverless.Functions.Tests.Nominations;
 
@@ -78,12 +81,13 @@ public sealed class ReviewTests(StackFixture stack)
         var nominationId = await NominationTestHost.SubmitAsync(nominator, callId);
         var store = factory.Services.GetRequiredService<NominationStore>();
         await store.AddAsync(new AssignmentEntity { PartitionKey = NominationStore.CallPartition(callId), RowKey = AssignmentEntity.RowFor(nominationId, reviewers[0].Id), CallId = callId, NominationId = nominationId, ReviewerId = reviewers[0].Id, AssignedAt = DateTimeOffset.UtcNow, RespondBy = DateTimeOffset.UtcNow.AddDays(5) }, default);
-        var links = factory.Services.GetRequiredService<ReviewLinks>();
-        var expired = await links.IssueAsync(callId, nominationId, reviewers[0].Id, TimeSpan.FromMilliseconds(1), default);
+        // Issued an hour ago for a minute: the same token as the link's, only older.
+        var anHourAgo = new FakeTimeProvider(DateTimeOffset.UtcNow - TimeSpan.FromHours(1));
+        var expired = await new ActionTokens(factory.Services.GetRequiredService<StorageClients>(), anHourAgo)
+            .IssueAsync(ReviewLinks.Purpose, ReviewLinks.Subject(callId, nominationId, reviewers[0].Id), TimeSpan.FromMinutes(1), default);
         var signIn = await factory.Services.GetRequiredService<ActionTokens>().IssueAsync("sign-in", reviewers[0].Id, TimeSpan.FromMinutes(10), default);
         var forged = SecureToken.Create();
         using var client = await factory.ClientAsync();
-        await Task.Delay(20);
 
         var answer = NominationTestHost.Scores(5, 5, 5);
         var results = new List<(HttpStatusCode, JsonElement)>();
@@ -149,6 +153,7 @@ public sealed class ReviewTests(StackFixture stack)
         string firstAddress;
         string firstToken;
         List<string> panel;
+        DateTimeOffset respondBy;
         var first = NominationTestHost.Create(stack, hub, settings);
         try
         {
@@ -157,11 +162,13 @@ public sealed class ReviewTests(StackFixture stack)
             var reviewers = await NominationTestHost.ReviewersAsync(first, 2, domain);
             panel = [.. reviewers.Select(r => r.Email)];
             callId = await NominationTestHost.CreateCallAsync(admin, NominationTestHost.CallBody(reviewers.Select(r => r.Id), perNomination: 1));
-            await NominationTestHost.SubmitAsync(nominator, callId);
+            var nominationId = await NominationTestHost.SubmitAsync(nominator, callId);
             using var started = await admin.PostAsync($"/api/nominations/calls/{callId}/review", null);
             Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
             var asked = Assert.Single(await stack.Mail.WaitForDomainAsync(domain, 1, MailWait));
             (firstAddress, firstToken) = (asked.To, PortalTestHost.TokenFrom(asked.Message.Text()));
+            var reviewerId = reviewers.Single(r => string.Equals(r.Email, asked.To, StringComparison.OrdinalIgnoreCase)).Id;
+            respondBy = (await first.Services.GetRequiredService<NominationStore>().GetAssignmentAsync(callId, nominationId, reviewerId, default))!.RespondBy;
         }
         finally
         {
@@ -169,7 +176,7 @@ public sealed class ReviewTests(StackFixture stack)
         }
 
         // The response window ends while no host runs.
-        await Task.Delay(TimeSpan.FromSeconds(7));
+        await Wait.UntilAsync(() => DateTimeOffset.UtcNow > respondBy, "the first reviewer's response window to end", TimeSpan.FromSeconds(30));
         Assert.Single(await stack.Mail.WaitForDomainAsync(domain, 1, TimeSpan.Zero));
 
         await using var second = NominationTestHost.Create(stack, hub, settings);

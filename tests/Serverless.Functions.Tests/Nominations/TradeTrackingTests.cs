@@ -6,6 +6,7 @@ using Serverless.Functions.Nominations;
 using Serverless.Functions.Platform.Security;
 using Serverless.Functions.Registry;
 using Serverless.Functions.Tests.Identity;
+using Serverless.Testing;
 
 namespace Serverless.Functions.Tests.Nominations;
 
@@ -105,38 +106,18 @@ public sealed class TradeTrackingTests(StackFixture stack)
         return (adminPerson, admin, nominator, lead, nominationId);
     }
 
-    private async Task<List<JsonElement>> WaitForSubjectAsync(string address, string subjectStart, int count)
-    {
-        var until = DateTime.UtcNow + MailWait;
-        while (true)
-        {
-            var found = (await stack.Mail.GetMessagesToAsync(address)).Where(m => m.GetProperty("subject").GetString()!.StartsWith(subjectStart, StringComparison.Ordinal)).ToList();
-            if (found.Count >= count || DateTime.UtcNow > until)
-            {
-                return found;
-            }
-
-            await Task.Delay(150);
-        }
-    }
+    private async Task<List<JsonElement>> WaitForSubjectAsync(string address, string subjectStart, int count) =>
+        [.. await stack.Mail.WaitForMessagesAsync(
+            m => m.GetProperty("subject").GetString()!.StartsWith(subjectStart, StringComparison.Ordinal) && m.GetProperty("to").EnumerateArray().Any(t => string.Equals(t.GetProperty("address").GetString(), address, StringComparison.OrdinalIgnoreCase)),
+            count,
+            $"to {address} starting \"{subjectStart}\"",
+            MailWait)];
 
     private static async Task<JsonElement> ProjectAsync(HttpClient admin, string projectId) =>
         (await admin.GetFromJsonAsync<JsonElement>("/api/nominations/projects")).EnumerateArray().Single(p => p.GetProperty("id").GetString() == projectId);
 
-    private static async Task<JsonElement> WaitForProjectAsync(HttpClient admin, string projectId, Func<JsonElement, bool> done, TimeSpan timeout)
-    {
-        var until = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var project = await ProjectAsync(admin, projectId);
-            if (done(project) || DateTime.UtcNow > until)
-            {
-                return project;
-            }
-
-            await Task.Delay(300);
-        }
-    }
+    private static Task<JsonElement> WaitForProjectAsync(HttpClient admin, string projectId, Func<JsonElement, bool> done, TimeSpan timeout) =>
+        Wait.ForAsync(() => ProjectAsync(admin, projectId), done, $"project {projectId}", timeout, TimeSpan.FromMilliseconds(300));
 
     private static async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpClient client, HttpMethod method, string url, string token, object? body = null)
     {

@@ -6,6 +6,7 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Serverless.Functions.Platform.Durable;
 using Serverless.Functions.Tests.Identity;
+using Serverless.Testing;
 
 namespace Serverless.Functions.Tests.Operations;
 
@@ -148,23 +149,12 @@ public sealed class OrchestrationsAdminApiTests(StackFixture stack)
         Assert.Equal(HttpStatusCode.Unauthorized, asAnonymous.StatusCode);
     }
 
-    private static async Task<JsonElement> WaitForAsync(HttpClient admin, string id, string status)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            using var response = await admin.GetAsync($"/api/admin/orchestrations/{id}");
-            if (response.StatusCode == HttpStatusCode.OK)
-            {
-                var detail = await response.Content.ReadFromJsonAsync<JsonElement>();
-                if (detail.GetProperty("instance").GetProperty("status").GetString() == status)
-                {
-                    return detail;
-                }
-            }
+    private static async Task<JsonElement> WaitForAsync(HttpClient admin, string id, string status) =>
+        (await Wait.ForAsync(() => DetailAsync(admin, id), d => d?.GetProperty("instance").GetProperty("status").GetString() == status, $"instance {id} to reach {status}"))!.Value;
 
-            Assert.True(DateTime.UtcNow < deadline, $"instance {id} did not reach {status}");
-            await Task.Delay(100);
-        }
+    private static async Task<JsonElement?> DetailAsync(HttpClient admin, string id)
+    {
+        using var response = await admin.GetAsync($"/api/admin/orchestrations/{id}");
+        return response.StatusCode == HttpStatusCode.OK ? await response.Content.ReadFromJsonAsync<JsonElement>() : null;
     }
 }

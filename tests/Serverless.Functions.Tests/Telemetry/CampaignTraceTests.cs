@@ -6,6 +6,7 @@ using OpenTelemetry.Trace;
 using Serverless.Functions.Platform.Telemetry;
 using Serverless.Functions.Tests.Identity;
 using Serverless.Functions.Tests.Workshops;
+using Serverless.Testing;
 using Xunit.Abstractions;
 
 namespace Serverless.Functions.Tests.Telemetry;
@@ -41,7 +42,7 @@ public sealed class CampaignTraceTests(StackFixture stack, ITestOutputHelper out
         Activity? Delivery() => spans.Find(s => s.OperationName == EmailTracing.DeliverSpanName && (s.GetTagItem(EmailTracing.MessageKeyTag) as string)?.StartsWith(messageKeyPrefix, StringComparison.Ordinal) == true);
         const string orchestration = "orchestration:WorkshopInvitationOrchestrator";
         // The orchestration's span ends with the orchestration, when the deadline has passed.
-        await PollAsync(() => Delivery() is not null && spans.Find(s => s.DisplayName == orchestration) is not null, TimeSpan.FromSeconds(60), "the delivery span and the orchestration's span");
+        await Wait.UntilAsync(() => Delivery() is not null && spans.Find(s => s.DisplayName == orchestration) is not null, "the delivery span and the orchestration's span");
         foreach (var span in spans.All)
         {
             output.WriteLine($"{span.Source.Name,-22} {span.Kind,-8} {span.DisplayName} {span.SpanId} <- {span.ParentSpanId}");
@@ -65,19 +66,5 @@ public sealed class CampaignTraceTests(StackFixture stack, ITestOutputHelper out
         Assert.Equal(callerSpan, chain[^1].ParentSpanId);
         Assert.All(chain, s => Assert.Equal(traceId, s.TraceId));
         Assert.Equal(ActivityStatusCode.Ok, chain[0].Status);
-    }
-
-    private static async Task PollAsync(Func<bool> condition, TimeSpan timeout, string what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new Xunit.Sdk.XunitException("Timed out waiting for " + what + ".");
-            }
-
-            await Task.Delay(100);
-        }
     }
 }

@@ -8,6 +8,7 @@ using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using Serverless.Functions.Platform.Email;
 using Serverless.Functions.Tests.Identity;
+using Serverless.Testing;
 using Xunit.Abstractions;
 
 namespace Serverless.Functions.Tests.Workshops;
@@ -53,7 +54,7 @@ public sealed class ProcessKillTests(StackFixture stack, ITestOutputHelper outpu
             campaignId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
             output.WriteLine($"campaign {campaignId} started after {clock.Elapsed:g}");
 
-            await WaitUntilAsync(async () => (await InboxAsync(domain)).Select(m => m.To).Distinct().Count() >= 150, TimeSpan.FromSeconds(90), "150 invitations in the inbox", first);
+            await Wait.UntilAsync(async () => (await InboxAsync(domain)).Select(m => m.To).Distinct().Count() >= 150, "150 invitations in the inbox", TimeSpan.FromSeconds(90), Every, () => LastLines(first));
             await first.KillAsync();
             inboxAtKill = [.. (await InboxAsync(domain)).Select(m => m.To)];
             outboxAtKill = (await OutboxAsync(campaignId)).Count;
@@ -72,11 +73,12 @@ public sealed class ProcessKillTests(StackFixture stack, ITestOutputHelper outpu
         output.WriteLine($"campaign {done.GetProperty("runtimeStatus").GetString()} {restart.Elapsed:g} after the restart: {done.GetProperty("customStatus")}");
 
         // Every row delivered, so no later delivery can add a duplicate to what is counted below.
-        await WaitUntilAsync(
+        await Wait.UntilAsync(
             async () => (await OutboxAsync(campaignId)).All(r => r.Status == EmailStatus.Sent) && (await InboxAsync(domain)).Select(m => m.To).Distinct().Count() >= 1000,
-            TimeSpan.FromSeconds(90),
             "every invitation delivered",
-            second);
+            TimeSpan.FromSeconds(90),
+            Every,
+            () => LastLines(second));
         output.WriteLine($"all 1000 in the inbox {restart.Elapsed:g} after the restart");
         var inbox = await InboxAsync(domain);
         var outbox = await OutboxAsync(campaignId);
@@ -147,7 +149,7 @@ public sealed class ProcessKillTests(StackFixture stack, ITestOutputHelper outpu
             // campaign lands inside that window for every batch. Checked below, not assumed: the
             // activity messages are still on the work-item queue (taken, not completed) and the
             // history has no completed batch.
-            await WaitUntilAsync(async () => (await OutboxAsync(campaignId)).Count > 0, TimeSpan.FromSeconds(60), "the campaign's first invitation in the outbox", first, TimeSpan.FromMilliseconds(10));
+            await Wait.UntilAsync(async () => (await OutboxAsync(campaignId)).Count > 0, "the campaign's first invitation in the outbox", TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(10), () => LastLines(first));
             await first.KillAsync();
             outboxAtKill = (await OutboxAsync(campaignId)).Count;
             var instance = await InstanceAsync(hub, campaignId);
@@ -168,11 +170,12 @@ public sealed class ProcessKillTests(StackFixture stack, ITestOutputHelper outpu
         using var client2 = await second.ClientAsync(cookies);
         var done = await WaitForCampaignAsync(client2, campaignId, TimeSpan.FromSeconds(120), second);
         output.WriteLine($"campaign {done.GetProperty("runtimeStatus").GetString()} {restart.Elapsed:g} after the restart: {done.GetProperty("customStatus")}");
-        await WaitUntilAsync(
+        await Wait.UntilAsync(
             async () => (await OutboxAsync(campaignId)).All(r => r.Status == EmailStatus.Sent) && (await InboxAsync(domain)).Select(m => m.To).Distinct().Count() >= invitees,
-            TimeSpan.FromSeconds(60),
             "every invitation delivered",
-            second);
+            TimeSpan.FromSeconds(60),
+            Every,
+            () => LastLines(second));
         var outbox = await OutboxAsync(campaignId);
         var inbox = await InboxAsync(domain);
         var history = await BatchHistoryAsync(hub, campaignId);
@@ -313,7 +316,7 @@ public sealed class ProcessKillTests(StackFixture stack, ITestOutputHelper outpu
     private static async Task<JsonElement> WaitForCampaignAsync(HttpClient admin, string campaignId, TimeSpan timeout, AppProcess app)
     {
         JsonElement campaign = default;
-        await WaitUntilAsync(
+        await Wait.UntilAsync(
             async () =>
             {
                 using var response = await admin.GetAsync($"/api/workshops/campaigns/{campaignId}");
@@ -325,25 +328,15 @@ public sealed class ProcessKillTests(StackFixture stack, ITestOutputHelper outpu
                 campaign = await response.Content.ReadFromJsonAsync<JsonElement>();
                 return campaign.GetProperty("runtimeStatus").GetString() is "Completed" or "Failed";
             },
-            timeout,
             "the campaign to finish",
-            app,
-            TimeSpan.FromSeconds(1));
+            timeout,
+            TimeSpan.FromSeconds(1),
+            () => LastLines(app));
         return campaign;
     }
 
-    /// <summary>Polls until the condition holds; fails after the timeout naming what it waited for, with the app's last log lines.</summary>
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what, AppProcess app, TimeSpan? every = null)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new Xunit.Sdk.XunitException($"Timed out after {timeout} waiting for {what}. The app's last lines:\n{app.Tail(30)}");
-            }
+    /// <summary>How often these tests look at the outbox and the inbox while a process works.</summary>
+    private static readonly TimeSpan Every = TimeSpan.FromMilliseconds(500);
 
-            await Task.Delay(every ?? TimeSpan.FromMilliseconds(500));
-        }
-    }
+    private static string LastLines(AppProcess app) => "The app's last lines:\n" + app.Tail(30);
 }

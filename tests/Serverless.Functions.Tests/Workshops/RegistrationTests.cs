@@ -2,9 +2,11 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Serverless.Functions.Platform.Security;
 using Serverless.Functions.Tests.Identity;
 using Serverless.Functions.Workshops;
+using Serverless.Testing;
 
 namespace Serverless.Functions.Tests.Workshops;
 
@@ -69,12 +71,10 @@ public sealed class RegistrationTests(StackFixture stack)
         var sweep = factory.Services.GetServices<Serverless.Functions.Platform.Functions.IMaintenanceSweep>().OfType<RegistrationFollowUpSweep>().Single();
         await sweep.SweepAsync(default);
         await sweep.SweepAsync(default);
-        var mail = await stack.Mail.WaitForMessagesToAsync(person.Email, 1, TimeSpan.FromSeconds(20));
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        var mail = await EmailOutboxTestKit.WaitForOutboxDrainedAsync(stack, person.Email);
 
         Assert.Equal(SeatOutcome.Confirmed, seat.Outcome);
-        Assert.Single(await stack.Mail.GetMessagesToAsync(person.Email));
-        Assert.Contains("/workshops/invitation", mail.Single().GetProperty("text").GetString()!, StringComparison.Ordinal);
+        Assert.Contains("/workshops/invitation", Assert.Single(mail).GetProperty("text").GetString()!, StringComparison.Ordinal);
         Assert.Equal(InvitationStatus.Registered, (await store.GetInvitationAsync(campaignId, person.Id, default))!.Status);
         Assert.Null((await store.GetRegistrationAsync(seriesId, person.Id, default))!.FollowUpDueAt);
     }
@@ -93,9 +93,10 @@ public sealed class RegistrationTests(StackFixture stack)
         using var later = await WorkshopTestHost.RegisterAsync(client, tokens[0], sessionId);
         var registrations = await admin.GetFromJsonAsync<JsonElement>($"/api/workshops/series/{seriesId}/registrations");
         var series = await admin.GetFromJsonAsync<JsonElement>($"/api/workshops/series/{seriesId}");
-        await stack.Mail.WaitForMessagesToAsync(person.Email, 1, TimeSpan.FromSeconds(20));
-        await Task.Delay(1000);
-        var mails = await stack.Mail.GetMessagesToAsync(person.Email);
+        // The registration's follow-up (its confirmation email) runs after the answer; once it is done, so is the email.
+        var store = factory.Services.GetRequiredService<WorkshopStore>();
+        await Wait.UntilAsync(async () => (await store.GetRegistrationAsync(seriesId, person.Id, default))?.FollowUpDueAt is null, "the registration's follow-up");
+        var mails = await EmailOutboxTestKit.WaitForOutboxDrainedAsync(stack, person.Email);
 
         Assert.True(responses.Count(r => r.StatusCode == HttpStatusCode.Created) == 1, string.Join(", ", await Task.WhenAll(responses.Select(async r => r.StatusCode + " " + await r.Content.ReadAsStringAsync()))));
         Assert.All(responses.Where(r => r.StatusCode != HttpStatusCode.Created), r => Assert.Equal(HttpStatusCode.Conflict, r.StatusCode));
@@ -243,10 +244,11 @@ public sealed class RegistrationTests(StackFixture stack)
     [Fact]
     public async Task Register_BadInput_GivesClearProblemsAndWritesNothing()
     {
-        await using var factory = WorkshopTestHost.Create(stack);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var factory = WorkshopTestHost.Create(stack, time);
         using var admin = await factory.SignedInAsAsync("admin");
         var (seriesId, sessionId) = await WorkshopTestHost.CreateSeriesAsync(admin, capacity: 1, waitlist: false);
-        var (closedSeries, closedSession) = await WorkshopTestHost.CreateSeriesAsync(admin, deadline: DateTimeOffset.UtcNow.AddSeconds(2));
+        var (closedSeries, closedSession) = await WorkshopTestHost.CreateSeriesAsync(admin, deadline: time.GetUtcNow().AddSeconds(2));
         var people = await WorkshopTestHost.SeedPeopleAsync(factory, 3);
         var (_, tokens) = await WorkshopTestHost.InviteDirectlyAsync(factory, seriesId, people);
         var (_, closedTokens) = await WorkshopTestHost.InviteDirectlyAsync(factory, closedSeries, people.Take(1).ToList());
@@ -255,7 +257,7 @@ public sealed class RegistrationTests(StackFixture stack)
         var expiredToken = await actionTokens.IssueAsync(InvitationLinks.InvitationPurpose, InvitationLinks.InvitationSubject(campaignId, people[2].Id), TimeSpan.FromSeconds(1), default);
         var signIn = await actionTokens.IssueAsync("sign-in", people[2].Id, TimeSpan.FromMinutes(5), default);
         using var client = await factory.ClientAsync();
-        await Task.Delay(2500);
+        time.Advance(TimeSpan.FromSeconds(3));
 
         using var oversized = await WorkshopTestHost.RegisterAsync(client, tokens[0], sessionId, new string('x', 201));
         using var noConsent = WorkshopTestHost.WithToken(HttpMethod.Post, "/api/workshops/invitation/registration", tokens[0], new { sessionId = "nope", answers = new Dictionary<string, string> { ["other"] = "x" } });
@@ -310,18 +312,11 @@ public sealed class RegistrationTests(StackFixture stack)
         Assert.Equal(HttpStatusCode.Conflict, declineAfterResponse.StatusCode);
     }
 
-    private static async Task<JsonElement> WaitForStatusAsync(HttpClient client, string token, string status, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var page = await WorkshopTestHost.SendAsync(client, HttpMethod.Get, "/api/workshops/invitation", token);
-            if (page.GetProperty("registration").ValueKind == JsonValueKind.Object && page.GetProperty("registration").GetProperty("status").GetString() == status || DateTime.UtcNow > deadline)
-            {
-                return page;
-            }
-
-            await Task.Delay(200);
-        }
-    }
+    private static Task<JsonElement> WaitForStatusAsync(HttpClient client, string token, string status, TimeSpan timeout) =>
+        Wait.ForAsync(
+            () => WorkshopTestHost.SendAsync(client, HttpMethod.Get, "/api/workshops/invitation", token),
+            page => page.GetProperty("registration").ValueKind == JsonValueKind.Object && page.GetProperty("registration").GetProperty("status").GetString() == status,
+            $"the registration to be {status}",
+            timeout,
+            TimeSpan.FromMilliseconds(200));
 }

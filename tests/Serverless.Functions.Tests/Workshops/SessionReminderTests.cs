@@ -1,7 +1,11 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
 using Serverless.Functions.Tests.Identity;
+using Serverless.Functions.Workshops;
+using Serverless.Testing;
 
 namespace Serverless.Functions.Tests.Workshops;
 
@@ -27,8 +31,11 @@ public sealed class SessionReminderTests(StackFixture stack)
         }
 
         var seated = await stack.Mail.WaitForMessagesToAsync(people[0].Email, 2, TimeSpan.FromSeconds(40));
-        await Task.Delay(2000);
-        var waiting = await stack.Mail.GetMessagesToAsync(people[1].Email);
+        // The reminders are all in the outbox once the session's reminder orchestration has finished.
+        var durable = factory.Services.GetRequiredService<DurableTaskClient>();
+        var reminderId = SessionReminderOrchestrator.InstanceIdFor(seriesId, sessionId, start);
+        await Wait.UntilAsync(async () => (await durable.GetInstanceAsync(reminderId))?.RuntimeStatus == OrchestrationRuntimeStatus.Completed, "the session's reminder orchestration to complete");
+        var waiting = await EmailOutboxTestKit.WaitForOutboxDrainedAsync(stack, people[1].Email);
 
         Assert.Equal(2, seated.Count);
         // The confirmation and the reminder, in whichever order the deliveries finished.

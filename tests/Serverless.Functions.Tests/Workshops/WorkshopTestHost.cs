@@ -10,13 +10,19 @@ namespace Serverless.Functions.Tests.Workshops;
 /// <summary>Helpers for workshop tests: an app on its own task hub, a series with a session, and invitation links issued directly.</summary>
 internal static class WorkshopTestHost
 {
-    public static PlatformFactory Create(StackFixture stack, string? taskHub = null, params (string Key, string? Value)[] settings) => PortalTestHost.Create(
-        stack,
-        [
-            ("Durable:TaskHubName", taskHub ?? "ws" + Guid.NewGuid().ToString("N")[..10]),
-            ("RateLimits:PerClientPermits", "100000"),
-            .. settings,
-        ]);
+    public static PlatformFactory Create(StackFixture stack, string? taskHub = null, params (string Key, string? Value)[] settings) =>
+        PortalTestHost.Create(stack, Settings(taskHub, settings));
+
+    /// <summary>The same app reading the clock from <paramref name="time"/> (a FakeTimeProvider the test moves on instead of waiting).</summary>
+    public static PlatformFactory Create(StackFixture stack, TimeProvider time) =>
+        PortalTestHost.Create(stack, services => services.AddSingleton(time), Settings(null, []));
+
+    private static (string Key, string? Value)[] Settings(string? taskHub, (string Key, string? Value)[] settings) =>
+    [
+        ("Durable:TaskHubName", taskHub ?? "ws" + Guid.NewGuid().ToString("N")[..10]),
+        ("RateLimits:PerClientPermits", "100000"),
+        .. settings,
+    ];
 
     public static object SessionBody(string? id = null, int capacity = 40, bool waitlist = true, DateTimeOffset? deadline = null, string start = "2031-07-13T10:00", string end = "2031-07-13T12:00") => new
     {

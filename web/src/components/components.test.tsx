@@ -353,4 +353,17 @@ describe('LanguageOptions', () => {
     expect(options[1]!.textContent).toBe('العربية');
     expect(options[1]!.getAttribute('lang')).toBe('ar');
   });
+
+  it('leaves out the language a text is already given in', () => {
+    renderWithProviders(
+      <label>
+        Translation
+        <select>
+          <LanguageOptions except="en" />
+        </select>
+      </label>,
+    );
+    const options = within(screen.getByLabelText('Translation')).getAllByRole('option') as HTMLOptionElement[];
+    expect(options.map((o) => o.value)).toEqual(['ar', 'he', 'el', 'pl', 'bg', 'lv', 'hu']);
+  });
 });

@@ -1,11 +1,14 @@
 import { createContext, type ComponentChildren } from 'preact';
-import { useContext, useLayoutEffect, useMemo, useState } from 'preact/hooks';
+import { useContext, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import {
   applyLanguage,
+  defaultLanguage,
   directionOf,
   formatDateTime,
   formatNumber,
   formatTime,
+  isCatalogueLoaded,
+  loadCatalogue,
   storeLanguage,
   translate,
   type Direction,
@@ -26,8 +29,24 @@ export interface I18n {
 
 const I18nContext = createContext<I18n | null>(null);
 
+/**
+ * The reader's language for everything below. Nothing renders until its catalogue has arrived (a
+ * page never shows message keys); a language chosen later takes effect once its catalogue has.
+ */
 export function I18nProvider({ initialLanguage, children }: { initialLanguage: Language; children: ComponentChildren }) {
   const [language, setLanguageState] = useState<Language>(initialLanguage);
+  const [ready, setReady] = useState(() => isCatalogueLoaded(initialLanguage));
+  // The language asked for last: a slower catalogue asked for earlier does not win.
+  const requested = useRef(initialLanguage);
+
+  useEffect(() => {
+    if (ready) return;
+    // Without the reader's catalogue (offline, say), English is the next best.
+    loadCatalogue(initialLanguage)
+      .catch(() => loadCatalogue(defaultLanguage))
+      .catch(() => undefined)
+      .then(() => setReady(true));
+  }, []);
 
   // Layout effect: the document's lang and dir change in the same frame as the text does.
   useLayoutEffect(() => applyLanguage(language), [language]);
@@ -41,14 +60,24 @@ export function I18nProvider({ initialLanguage, children }: { initialLanguage: L
       formatDateTime: (d, options) => formatDateTime(d, language, options),
       formatTime: (d) => formatTime(d, language),
       setLanguage: (next) => {
-        storeLanguage(next);
-        setLanguageState(next);
+        requested.current = next;
+        const apply = () => {
+          if (requested.current !== next) return;
+          storeLanguage(next);
+          setLanguageState(next);
+        };
+        if (isCatalogueLoaded(next)) {
+          apply();
+        } else {
+          // A catalogue that cannot be fetched leaves the page in its language.
+          loadCatalogue(next).then(apply, () => undefined);
+        }
       },
     }),
     [language],
   );
 
-  return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
+  return ready ? <I18nContext.Provider value={value}>{children}</I18nContext.Provider> : null;
 }
 
 export function useI18n(): I18n {

@@ -1,11 +1,4 @@
-import { ar } from './messages/ar';
-import { bg } from './messages/bg';
-import { el } from './messages/el';
-import { en, type Catalogue, type Message, type MessageKey, type PluralForms } from './messages/en';
-import { he } from './messages/he';
-import { hu } from './messages/hu';
-import { lv } from './messages/lv';
-import { pl } from './messages/pl';
+import type { Catalogue, Message, MessageKey, PluralForms } from './messages/en';
 
 export type { Catalogue, Message, MessageKey, PluralForms };
 
@@ -28,14 +21,56 @@ export type Catalogues = Readonly<Record<Language, Partial<Catalogue>>>;
 
 export const defaultLanguage: Language = 'en';
 
-export const catalogues: Catalogues = { en, ar, he, el, pl, bg, lv, hu };
+// Each language's catalogue is its own chunk, fetched when the language is first needed: a
+// reader downloads the one they read, not all eight.
+const loaders: Readonly<Record<Language, () => Promise<Catalogue>>> = {
+  en: () => import('./messages/en').then((m) => m.en),
+  ar: () => import('./messages/ar').then((m) => m.ar),
+  he: () => import('./messages/he').then((m) => m.he),
+  el: () => import('./messages/el').then((m) => m.el),
+  pl: () => import('./messages/pl').then((m) => m.pl),
+  bg: () => import('./messages/bg').then((m) => m.bg),
+  lv: () => import('./messages/lv').then((m) => m.lv),
+  hu: () => import('./messages/hu').then((m) => m.hu),
+};
+
+const loaded: Record<Language, Partial<Catalogue>> = { en: {}, ar: {}, he: {}, el: {}, pl: {}, bg: {}, lv: {}, hu: {} };
+const loading = new Map<Language, Promise<void>>();
+
+/** The catalogues fetched so far (a language not fetched yet is empty). */
+export const catalogues: Catalogues = loaded;
+
+/** Fetches a language's catalogue once; resolves when translate can use it. */
+export function loadCatalogue(language: Language): Promise<void> {
+  let pending = loading.get(language);
+  if (!pending) {
+    pending = loaders[language]().then((catalogue) => {
+      loaded[language] = catalogue;
+    });
+    // A failed fetch is tried again the next time the language is asked for.
+    pending.catch(() => loading.delete(language));
+    loading.set(language, pending);
+  }
+  return pending;
+}
+
+/** Forgets a fetched catalogue, so a test can watch the language arrive again. */
+export function unloadCatalogue(language: Language): void {
+  loaded[language] = {};
+  loading.delete(language);
+}
+
+export function isCatalogueLoaded(language: Language): boolean {
+  return Object.keys(loaded[language]).length > 0;
+}
 
 export function isLanguage(value: unknown): value is Language {
   return typeof value === 'string' && languages.some((l) => l.code === value);
 }
 
+/** Whether a key is in the catalogue (every catalogue has every key, so any one fetched tells). */
 export function isMessageKey(value: string): value is MessageKey {
-  return Object.hasOwn(en, value);
+  return Object.values(loaded).some((catalogue) => Object.hasOwn(catalogue, value));
 }
 
 export function directionOf(language: Language): Direction {
@@ -44,8 +79,8 @@ export function directionOf(language: Language): Direction {
 
 /**
  * The message for a key in a language, with `{name}` placeholders filled from params. A key the
- * language lacks falls back to English; a key nobody defines comes back as itself, so a gap shows
- * on screen instead of an empty space.
+ * language lacks falls back to English (when its catalogue is fetched); a key nobody defines comes
+ * back as itself, so a gap shows on screen instead of an empty space.
  */
 export function translate(
   language: Language,
@@ -53,7 +88,7 @@ export function translate(
   params?: Params,
   source: Catalogues = catalogues,
 ): string {
-  const message: Message = source[language]?.[key] ?? source.en?.[key] ?? en[key] ?? key;
+  const message: Message = source[language]?.[key] ?? source.en?.[key] ?? key;
   // A fallback to English counts in English: its forms follow English rules.
   const rulesLanguage = source[language]?.[key] !== undefined ? language : defaultLanguage;
   const template = typeof message === 'string' ? message : pluralForm(message, rulesLanguage, params?.count);

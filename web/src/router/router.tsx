@@ -13,6 +13,15 @@ export function normalisePath(path: string): string {
   return trimmed === '' ? '/' : trimmed;
 }
 
+/** A path segment decoded; one with a malformed escape is taken as written. */
+export function decodeSegment(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+}
+
 export function currentPath(): string {
   return normalisePath(window.location.pathname);
 }

@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import { useI18n } from '../i18n/I18nProvider';
 import type { MessageKey } from '../i18n/catalogue';
+import { PageTitleContext } from '../router/lazyPage';
 import { Link } from '../router/router';
 import { SessionMenu } from '../features/account/SessionMenu';
 import { LanguageSwitcher } from './LanguageSwitcher';
@@ -65,7 +66,7 @@ export function Shell({ nav, path, titleKey, children }: ShellProps) {
         </nav>
       </header>
       <main id="main" class="container site-main" tabIndex={-1}>
-        {children}
+        <PageTitleContext.Provider value={titleKey}>{children}</PageTitleContext.Provider>
       </main>
       <footer class="site-footer">
         <p class="container">{t('app.footer')}</p>

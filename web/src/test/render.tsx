@@ -1,6 +1,7 @@
 import { render } from '@testing-library/preact';
 import { vi } from 'vitest';
-import { App } from '../app';
+import routeList from '../../scripts/routes.json';
+import { App, preloadPage } from '../app';
 import type { Language } from '../i18n/catalogue';
 import type { Me } from '../session/api';
 import type { HealthReport } from '../features/home/health';
@@ -13,6 +14,10 @@ export const healthyReport: HealthReport = {
     { name: 'blobs', status: 'Healthy', description: null },
   ],
 };
+
+// Each page's code arrives on its own in the browser (a loading status shows meanwhile); here
+// every page is at hand before a test renders the app, so a test sees the page at once.
+await Promise.all(routeList.routes.map((r) => preloadPage(r.path)));
 
 /** Replaces fetch with one that answers /api/health with the given status and body. */
 export function stubHealth(status: number, body: unknown) {

@@ -19,9 +19,15 @@ namespace Serverless.Functions.Platform.Email;
 /// trigger calls the dispatcher.</item>
 /// </list>
 /// Either way the row is committed first: if the hand-off or the nudge is lost (a crash, a failed
-/// queue send), the dispatcher's sweep still finds the row.
+/// queue send), the dispatcher's sweep still finds the row. Each <see cref="IEmailQueuedListener"/>
+/// then hears of the newly queued message.
 /// </summary>
-public sealed class OutboxEmailSender(EmailOutbox outbox, IOptions<EmailOptions> options, TimeProvider time, ILogger<OutboxEmailSender> logger) : IEmailSender
+public sealed class OutboxEmailSender(
+    EmailOutbox outbox,
+    IOptions<EmailOptions> options,
+    TimeProvider time,
+    ILogger<OutboxEmailSender> logger,
+    IEnumerable<IEmailQueuedListener>? listeners = null) : IEmailSender
 {
     public async Task<EmailOutboxResult> SendAsync(EmailMessage message, CancellationToken cancellationToken = default)
     {
@@ -74,6 +80,11 @@ public sealed class OutboxEmailSender(EmailOutbox outbox, IOptions<EmailOptions>
         }
 
         logger.LogInformation("Email {MessageKey} to {To} queued", message.MessageKey, message.To);
+        foreach (var listener in listeners ?? [])
+        {
+            await listener.OnQueuedAsync(message, cancellationToken);
+        }
+
         return EmailOutboxResult.Queued;
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Serverless.Functions.Platform.Functions;
 
@@ -10,6 +11,18 @@ public interface IMaintenanceSweep
 {
     /// <summary>Does one round; returns how many items it repaired.</summary>
     Task<int> SweepAsync(CancellationToken cancellationToken);
+}
+
+public static class MaintenanceSweepExtensions
+{
+    /// <summary>Registers a feature's sweep, and once for all features the service that runs them.</summary>
+    public static IServiceCollection AddMaintenanceSweep<TSweep>(this IServiceCollection services)
+        where TSweep : class, IMaintenanceSweep
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IMaintenanceSweep, TSweep>());
+        services.AddHostedService<MaintenanceSweepService>();
+        return services;
+    }
 }
 
 /// <summary>

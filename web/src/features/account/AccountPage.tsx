@@ -5,8 +5,6 @@ import { useSession } from '../../session/SessionProvider';
 import { PageHeading } from '../../shell/PageHeading';
 import { roleLabel } from '../registry/labels';
 
-export const accountPath = '/account';
-
 /** Who is signed in, their roles, and the language the portal and their emails use. */
 export function AccountPage() {
   return (

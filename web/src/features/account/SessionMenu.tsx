@@ -3,7 +3,7 @@ import { useI18n } from '../../i18n/I18nProvider';
 import { Link, navigate } from '../../router/router';
 import { signInPath } from '../../session/api';
 import { useSession } from '../../session/SessionProvider';
-import { accountPath } from './AccountPage';
+import { accountPath } from './paths';
 
 /** In the banner: "Sign in", or the signed-in person's name (their account page) and "Sign out". */
 export function SessionMenu() {

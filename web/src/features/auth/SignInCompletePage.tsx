@@ -4,18 +4,19 @@ import { useToast } from '../../components/Toasts';
 import { useI18n } from '../../i18n/I18nProvider';
 import type { MessageKey } from '../../i18n/catalogue';
 import { Link, navigate } from '../../router/router';
-import { completeSignIn, isMe, signInPath, tokenFromLocation } from '../../session/api';
+import { completeSignIn, isMe, signInPath } from '../../session/api';
 import { problemCode } from '../../session/request';
 import { useSession } from '../../session/SessionProvider';
+import { usePersonalLink } from '../../session/usePersonalLink';
 import { PageHeading } from '../../shell/PageHeading';
 
-type State =
-  | { kind: 'ready' }
-  | { kind: 'busy' }
-  | { kind: 'refused'; code: 'token_invalid' | 'token_expired' | 'token_used' }
-  | { kind: 'failed'; message: string };
+type State = { kind: 'ready' } | { kind: 'busy' } | { kind: 'failed'; message: string };
 
-const refusals: Record<'token_invalid' | 'token_expired' | 'token_used', { title: MessageKey; body: MessageKey }> = {
+/** Why a sign-in link is refused: it has no token, or the server refused the token. */
+type Refusal = 'token_missing' | 'token_invalid' | 'token_expired' | 'token_used';
+
+const refusals: Record<Refusal, { title: MessageKey; body: MessageKey }> = {
+  token_missing: { title: 'signInComplete.missing.title', body: 'signInComplete.missing.body' },
   token_invalid: { title: 'signInComplete.invalid.title', body: 'signInComplete.invalid.body' },
   token_expired: { title: 'signInComplete.expired.title', body: 'signInComplete.expired.body' },
   token_used: { title: 'signInComplete.used.title', body: 'signInComplete.used.body' },
@@ -29,21 +30,18 @@ export function SignInCompletePage() {
   const { t } = useI18n();
   const session = useSession();
   const toast = useToast();
-  const [token] = useState(() => tokenFromLocation());
+  const link = usePersonalLink<undefined, Refusal>({ missing: () => 'token_missing' });
   const [state, setState] = useState<State>({ kind: 'ready' });
 
-  if (token === '') {
-    return <Refused titleKey="signInComplete.missing.title" bodyKey="signInComplete.missing.body" />;
-  }
-  if (state.kind === 'refused') {
-    const refusal = refusals[state.code];
+  if (link.state.kind === 'refused') {
+    const refusal = refusals[link.state.refusal];
     return <Refused titleKey={refusal.title} bodyKey={refusal.body} />;
   }
 
   const complete = async () => {
     setState({ kind: 'busy' });
     try {
-      const me = await completeSignIn(token);
+      const me = await completeSignIn(link.token);
       if (!isMe(me)) {
         throw new Error('unexpected answer');
       }
@@ -54,7 +52,7 @@ export function SignInCompletePage() {
     } catch (error) {
       const code = problemCode(error);
       if (code === 'token_invalid' || code === 'token_expired' || code === 'token_used') {
-        setState({ kind: 'refused', code });
+        link.refuse(code);
       } else {
         setState({ kind: 'failed', message: describeError(error, t) });
       }

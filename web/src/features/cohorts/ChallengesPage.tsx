@@ -5,8 +5,7 @@ import { useI18n } from '../../i18n/I18nProvider';
 import { Link } from '../../router/router';
 import { RequireRole } from '../../session/RequireRole';
 import { PageHeading } from '../../shell/PageHeading';
-import { assignChallenge, cohortPath, fishbonePath, getCohort, listChallenges, type Challenge, type Cohort } from './api';
-import { cohortRoles } from './CohortsPage';
+import { assignChallenge, cohortPath, cohortRoles, fishbonePath, getCohort, listChallenges, type Challenge, type Cohort } from './api';
 import { failureText } from './labels';
 import './cohorts.css';
 

@@ -1,15 +1,16 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ErrorSummary, type SummaryError } from '../../components/ErrorSummary';
+import { ErrorSummary } from '../../components/ErrorSummary';
 import { FormField } from '../../components/FormField';
 import { useToast } from '../../components/Toasts';
+import { useFormFailure } from '../../components/useFormFailure';
 import { useI18n } from '../../i18n/I18nProvider';
 import { Link, navigate } from '../../router/router';
-import { RequireRole } from '../../session/RequireRole';
 import { send } from '../../session/request';
+import { RequireRole } from '../../session/RequireRole';
 import { PageHeading } from '../../shell/PageHeading';
-import { failureOf } from '../workshops/forms';
 import {
   cohortPath,
+  cohortRoles,
   cohortsPath,
   createCohort,
   getCohort,
@@ -20,7 +21,7 @@ import {
   type Programme,
   type SteeringMember,
 } from './api';
-import { cohortRoles } from './CohortsPage';
+import { problemMessage } from './labels';
 import './cohorts.css';
 
 interface Option {
@@ -74,9 +75,7 @@ function CohortForm({ cohortId }: { cohortId?: string }) {
   const [programmes, setProgrammes] = useState<Programme[]>([]);
   const [people, setPeople] = useState<Option[]>([]);
   const [organisations, setOrganisations] = useState<Option[]>([]);
-  const [summary, setSummary] = useState<SummaryError[]>([]);
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
-  const [attempt, setAttempt] = useState(0);
+  const { summary, fieldErrors, attempt, fail } = useFormFailure(problemMessage);
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
@@ -157,10 +156,7 @@ function CohortForm({ cohortId }: { cohortId?: string }) {
       toast.show(t('cohort.saved', { name: saved.name }), 'success');
       navigate(cohortPath(saved.id));
     } catch (error) {
-      const failure = failureOf(error, fields, t);
-      setSummary(failure.summary);
-      setFieldErrors(failure.fieldErrors);
-      setAttempt((n) => n + 1);
+      fail(error, fields);
     } finally {
       setBusy(false);
     }

@@ -1,21 +1,23 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { describeError } from '../../api/describe';
 import { DataTable, type Column } from '../../components/DataTable';
-import { ErrorSummary, type SummaryError } from '../../components/ErrorSummary';
+import { ErrorSummary } from '../../components/ErrorSummary';
 import { FormField } from '../../components/FormField';
+import { localInputToIso } from '../../components/inputs';
 import { LanguageOptions } from '../../components/LanguageOptions';
 import { ProgressBar } from '../../components/ProgressBar';
 import { StatusBadge } from '../../components/StatusBadge';
 import { useToast } from '../../components/Toasts';
+import { useFormFailure } from '../../components/useFormFailure';
 import { useI18n } from '../../i18n/I18nProvider';
 import { Link } from '../../router/router';
-import { RequireRole } from '../../session/RequireRole';
 import { CodedApiError } from '../../session/request';
+import { RequireRole } from '../../session/RequireRole';
 import { PageHeading } from '../../shell/PageHeading';
-import { failureOf, localInputToIso } from '../workshops/forms';
 import {
   addCandidate,
   challengesPath,
+  cohortRoles,
   cohortsPath,
   createProposalLink,
   editCohortPath,
@@ -32,7 +34,6 @@ import {
   type OnboardingProgress,
   type StuckParticipant,
 } from './api';
-import { cohortRoles } from './CohortsPage';
 import { failureText, missingLabel, problemMessage, statusLabel, statusTone } from './labels';
 import './cohorts.css';
 
@@ -200,9 +201,7 @@ function Candidates({ cohort, candidates, onChange }: { cohort: Cohort; candidat
   const [language, setLanguage] = useState('en');
   const [organisationId, setOrganisationId] = useState('');
   const [csv, setCsv] = useState('');
-  const [summary, setSummary] = useState<SummaryError[]>([]);
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
-  const [attempt, setAttempt] = useState(0);
+  const { summary, fieldErrors, attempt, fail, clear } = useFormFailure(problemMessage);
 
   const change = async (c: Candidate, status: CandidateStatus) => {
     try {
@@ -215,12 +214,8 @@ function Candidates({ cohort, candidates, onChange }: { cohort: Cohort; candidat
     }
   };
 
-  const fail = (error: unknown) => {
-    const f = failureOf(error, { email: 'candidate-email', name: 'candidate-name', language: 'candidate-language', organisationId: 'candidate-org', csv: 'candidate-csv' }, t);
-    setSummary(f.summary);
-    setFieldErrors(f.fieldErrors);
-    setAttempt((n) => n + 1);
-  };
+  const failed = (error: unknown) =>
+    fail(error, { email: 'candidate-email', name: 'candidate-name', language: 'candidate-language', organisationId: 'candidate-org', csv: 'candidate-csv' });
 
   const add = async (event: Event) => {
     event.preventDefault();
@@ -228,11 +223,10 @@ function Candidates({ cohort, candidates, onChange }: { cohort: Cohort; candidat
       await addCandidate(cohort.id, { email, name, language, organisationId });
       setEmail('');
       setName('');
-      setSummary([]);
-      setFieldErrors({});
+      clear();
       onChange();
     } catch (error) {
-      fail(error);
+      failed(error);
     }
   };
 
@@ -242,11 +236,10 @@ function Candidates({ cohort, candidates, onChange }: { cohort: Cohort; candidat
       const result = await importCandidates(cohort.id, csv);
       toast.show(t('cohort.import.done', { count: result.added, existing: result.alreadyCandidates }), 'success');
       setCsv('');
-      setSummary([]);
-      setFieldErrors({});
+      clear();
       onChange();
     } catch (error) {
-      fail(error);
+      failed(error);
     }
   };
 
@@ -354,9 +347,7 @@ function Onboarding({ cohort, onChange }: { cohort: Cohort; onChange: () => void
   const [progress, setProgress] = useState<OnboardingProgress | null>(null);
   const [deadline, setDeadline] = useState('');
   const [reminder, setReminder] = useState('72');
-  const [summary, setSummary] = useState<SummaryError[]>([]);
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
-  const [attempt, setAttempt] = useState(0);
+  const { summary, fieldErrors, attempt, fail, show, clear } = useFormFailure(problemMessage);
   const [kick, setKick] = useState(0);
   const [announcement, setAnnouncement] = useState('');
   const lastDone = useRef<boolean | null>(null);
@@ -395,20 +386,15 @@ function Onboarding({ cohort, onChange }: { cohort: Cohort; onChange: () => void
     try {
       const result = await startOnboarding(cohort.id, { deadline: localInputToIso(deadline), reminderHoursBefore: reminder === '' ? null : Number(reminder) });
       toast.show(t('cohort.onboarding.started', { added: result.added, participants: result.participants }), 'success');
-      setSummary([]);
-      setFieldErrors({});
+      clear();
       setKick((k) => k + 1);
       onChange();
     } catch (error) {
       if (error instanceof CodedApiError && problemMessage(t, error.code)) {
-        setSummary([{ message: failureText(t, error) }]);
-        setFieldErrors({});
+        show({ summary: [{ message: failureText(t, error) }], fieldErrors: {} });
       } else {
-        const f = failureOf(error, { deadline: 'onboarding-deadline', reminderHoursBefore: 'onboarding-reminder' }, t);
-        setSummary(f.summary);
-        setFieldErrors(f.fieldErrors);
+        fail(error, { deadline: 'onboarding-deadline', reminderHoursBefore: 'onboarding-reminder' });
       }
-      setAttempt((n) => n + 1);
     }
   };
 

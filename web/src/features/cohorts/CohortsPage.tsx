@@ -1,21 +1,17 @@
 import { useEffect, useState } from 'preact/hooks';
 import { describeError } from '../../api/describe';
 import { DataTable, type Column } from '../../components/DataTable';
-import { ErrorSummary, type SummaryError } from '../../components/ErrorSummary';
+import { ErrorSummary } from '../../components/ErrorSummary';
 import { FormField } from '../../components/FormField';
 import { useToast } from '../../components/Toasts';
+import { useFormFailure } from '../../components/useFormFailure';
 import { useI18n } from '../../i18n/I18nProvider';
 import { Link } from '../../router/router';
 import { useSession } from '../../session/SessionProvider';
 import { PageHeading } from '../../shell/PageHeading';
-import { failureOf } from '../workshops/forms';
-import { cohortPath, createProgramme, listCohorts, listProgrammes, newCohortPath, type Cohort, type Programme } from './api';
+import { cohortPath, cohortRoles, cohortSize, createProgramme, listCohorts, listProgrammes, newCohortPath, type Cohort, type Programme } from './api';
+import { problemMessage } from './labels';
 import './cohorts.css';
-
-/** The size of a cohort (an edition of a programme), as the programmes run them. */
-export const cohortSize = { min: 25, max: 40 } as const;
-
-export const cohortRoles = ['admin', 'coordinator'] as const;
 
 /** What the track is for; coordinators and admins also get the programmes and cohorts they run. */
 export function CohortsPage() {
@@ -38,9 +34,7 @@ function CohortList() {
   const [failure, setFailure] = useState('');
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
-  const [summary, setSummary] = useState<SummaryError[]>([]);
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
-  const [attempt, setAttempt] = useState(0);
+  const { summary, fieldErrors, attempt, fail, clear } = useFormFailure(problemMessage);
 
   const load = () => {
     Promise.all([listCohorts(), listProgrammes()])
@@ -59,14 +53,10 @@ function CohortList() {
       toast.show(t('cohort.programme.created', { name }), 'success');
       setName('');
       setDescription('');
-      setSummary([]);
-      setFieldErrors({});
+      clear();
       load();
     } catch (error) {
-      const f = failureOf(error, { name: 'programme-name', description: 'programme-description' }, t);
-      setSummary(f.summary);
-      setFieldErrors(f.fieldErrors);
-      setAttempt((n) => n + 1);
+      fail(error, { name: 'programme-name', description: 'programme-description' });
     }
   };
 

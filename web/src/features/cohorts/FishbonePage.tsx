@@ -1,16 +1,16 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { describeError } from '../../api/describe';
 import { downloadText } from '../../components/csv';
-import { ErrorSummary, type SummaryError } from '../../components/ErrorSummary';
+import { ErrorSummary } from '../../components/ErrorSummary';
 import { useToast } from '../../components/Toasts';
+import { useFormFailure } from '../../components/useFormFailure';
 import { useI18n } from '../../i18n/I18nProvider';
 import type { MessageKey } from '../../i18n/catalogue';
 import { Link } from '../../router/router';
 import { RequireRole } from '../../session/RequireRole';
 import { PageHeading } from '../../shell/PageHeading';
-import { failureOf } from '../workshops/forms';
-import { challengesPath, listChallenges, saveFishbone, type Challenge, type Fishbone, type FishboneCategory } from './api';
-import { cohortRoles } from './CohortsPage';
+import { challengesPath, cohortRoles, listChallenges, saveFishbone, type Challenge, type Fishbone, type FishboneCategory } from './api';
+import { problemMessage } from './labels';
 import { describeFishbone, layoutFishbone } from './fishbone';
 import './cohorts.css';
 
@@ -38,9 +38,7 @@ function FishboneEditor({ cohortId, personId }: { cohortId: string; personId: st
   const [challenge, setChallenge] = useState<Challenge | null>(null);
   const [categories, setCategories] = useState<FishboneCategory[]>([]);
   const [failure, setFailure] = useState('');
-  const [summary, setSummary] = useState<SummaryError[]>([]);
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
-  const [attempt, setAttempt] = useState(0);
+  const { summary, fieldErrors, attempt, fail, clear } = useFormFailure(problemMessage);
   const svgRef = useRef<SVGSVGElement>(null);
 
   useEffect(() => {
@@ -87,14 +85,10 @@ function FishboneEditor({ cohortId, personId }: { cohortId: string; personId: st
       const next = await saveFishbone(cohortId, personId, fishbone, challenge.eTag);
       setChallenge(next);
       setCategories(next.fishbone.categories);
-      setSummary([]);
-      setFieldErrors({});
+      clear();
       toast.show(t('cohort.fishbone.saved'), 'success');
     } catch (error) {
-      const f = failureOf(error, fields, t);
-      setSummary(f.summary);
-      setFieldErrors(f.fieldErrors);
-      setAttempt((n) => n + 1);
+      fail(error, fields);
     }
   };
 

@@ -1,17 +1,15 @@
-import { useEffect, useState } from 'preact/hooks';
-import { ErrorSummary, type SummaryError } from '../../components/ErrorSummary';
+import { useState } from 'preact/hooks';
+import { ErrorSummary } from '../../components/ErrorSummary';
 import { FormField } from '../../components/FormField';
 import { StatusBadge } from '../../components/StatusBadge';
+import { useFormFailure } from '../../components/useFormFailure';
 import { useI18n } from '../../i18n/I18nProvider';
-import { tokenFromLocation } from '../../session/api';
 import { CodedApiError } from '../../session/request';
+import { PersonalLinkStatus, usePersonalLink } from '../../session/usePersonalLink';
 import { PageHeading } from '../../shell/PageHeading';
-import { failureOf } from '../workshops/forms';
 import { getOnboardingPage, submitOnboarding, type OnboardingPage as Page } from './api';
 import { failureText, missingLabel, problemMessage, statusLabel, statusTone } from './labels';
 import './cohorts.css';
-
-type Load = { kind: 'loading' } | { kind: 'ready'; page: Page } | { kind: 'refused'; message: string };
 
 const ids = { jobTitle: 'onb-job-title', bio: 'onb-bio', consent: 'onb-consent', challengeTitle: 'onb-challenge-title', challengeDescription: 'onb-challenge-description' };
 
@@ -22,28 +20,12 @@ const ids = { jobTitle: 'onb-job-title', bio: 'onb-bio', consent: 'onb-consent',
  */
 export function OnboardingPage() {
   const { t } = useI18n();
-  const [token] = useState(() => tokenFromLocation());
-  const [load, setLoad] = useState<Load>({ kind: 'loading' });
+  const link = usePersonalLink<Page>({ missing: () => t('cohort.problem.token_invalid'), load: getOnboardingPage, refusal: (error) => failureText(t, error) });
 
-  useEffect(() => {
-    if (token === '') {
-      setLoad({ kind: 'refused', message: t('cohort.problem.token_invalid') });
-      return;
-    }
-    getOnboardingPage(token)
-      .then((page) => setLoad({ kind: 'ready', page }))
-      .catch((error: unknown) => setLoad({ kind: 'refused', message: failureText(t, error) }));
-  }, [token]);
-
-  if (load.kind !== 'ready') {
-    return (
-      <>
-        <PageHeading>{t('cohort.onb.title')}</PageHeading>
-        {load.kind === 'loading' ? <p role="status">{t('cohort.loading')}</p> : <p class="notice notice--error">{load.message}</p>}
-      </>
-    );
+  if (link.state.kind !== 'ready') {
+    return <PersonalLinkStatus state={link.state} title={t('cohort.onb.title')} loadingText={t('cohort.loading')} />;
   }
-  return <OnboardingForm token={token} initial={load.page} />;
+  return <OnboardingForm token={link.token} initial={link.state.page} />;
 }
 
 function OnboardingForm({ token, initial }: { token: string; initial: Page }) {
@@ -54,9 +36,7 @@ function OnboardingForm({ token, initial }: { token: string; initial: Page }) {
   const [consent, setConsent] = useState(initial.consent);
   const [challengeTitle, setChallengeTitle] = useState(initial.challengeTitle ?? '');
   const [challengeDescription, setChallengeDescription] = useState(initial.challengeDescription ?? '');
-  const [summary, setSummary] = useState<SummaryError[]>([]);
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
-  const [attempt, setAttempt] = useState(0);
+  const { summary, fieldErrors, attempt, fail, show, clear } = useFormFailure(problemMessage);
   const [saved, setSaved] = useState('');
   const [busy, setBusy] = useState(false);
 
@@ -66,18 +46,14 @@ function OnboardingForm({ token, initial }: { token: string; initial: Page }) {
     try {
       const next = await submitOnboarding(token, { jobTitle, bio, consent, challengeTitle, challengeDescription });
       setPage(next);
-      setSummary([]);
-      setFieldErrors({});
+      clear();
       setSaved(next.status === 'onboarded' ? t('cohort.onb.complete') : t('cohort.onb.saved'));
     } catch (error) {
       if (error instanceof CodedApiError && problemMessage(t, error.code)) {
-        setSummary([{ message: failureText(t, error) }]);
+        show({ summary: [{ message: failureText(t, error) }], fieldErrors: {} });
       } else {
-        const f = failureOf(error, ids, t);
-        setSummary(f.summary);
-        setFieldErrors(f.fieldErrors);
+        fail(error, ids);
       }
-      setAttempt((n) => n + 1);
     } finally {
       setBusy(false);
     }

@@ -1,69 +1,45 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { DataTable } from '../../components/DataTable';
-import { ErrorSummary, type SummaryError } from '../../components/ErrorSummary';
+import { ErrorSummary } from '../../components/ErrorSummary';
 import { FormField } from '../../components/FormField';
 import { LanguageOptions } from '../../components/LanguageOptions';
 import { StatusBadge } from '../../components/StatusBadge';
+import { useFormFailure } from '../../components/useFormFailure';
 import { useI18n } from '../../i18n/I18nProvider';
-import { tokenFromLocation } from '../../session/api';
+import { PersonalLinkStatus, usePersonalLink } from '../../session/usePersonalLink';
 import { PageHeading } from '../../shell/PageHeading';
-import { failureOf } from '../workshops/forms';
 import { getProposalPage, propose, type ProposalPage as Page } from './api';
-import { failureText, statusLabel, statusTone } from './labels';
+import { failureText, problemMessage, statusLabel, statusTone } from './labels';
 import './cohorts.css';
-
-type Load = { kind: 'loading' } | { kind: 'ready'; page: Page } | { kind: 'refused'; message: string };
 
 const ids = { name: 'proposal-name', email: 'proposal-email', language: 'proposal-language' };
 
 /** Where an organisation's proposal link lands: the cohort, its quota and the people it proposed so far, and a form to propose another. */
 export function ProposalPage() {
   const { t, language: uiLanguage } = useI18n();
-  const [token] = useState(() => tokenFromLocation());
-  const [load, setLoad] = useState<Load>({ kind: 'loading' });
+  const link = usePersonalLink<Page>({ missing: () => t('cohort.problem.token_invalid'), load: getProposalPage, refusal: (error) => failureText(t, error) });
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [language, setLanguage] = useState<string>(uiLanguage);
-  const [summary, setSummary] = useState<SummaryError[]>([]);
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
-  const [attempt, setAttempt] = useState(0);
+  const { summary, fieldErrors, attempt, fail, clear } = useFormFailure(problemMessage);
   const [done, setDone] = useState('');
 
-  useEffect(() => {
-    if (token === '') {
-      setLoad({ kind: 'refused', message: t('cohort.problem.token_invalid') });
-      return;
-    }
-    getProposalPage(token)
-      .then((page) => setLoad({ kind: 'ready', page }))
-      .catch((error: unknown) => setLoad({ kind: 'refused', message: failureText(t, error) }));
-  }, [token]);
-
-  if (load.kind !== 'ready') {
-    return (
-      <>
-        <PageHeading>{t('cohort.proposal.title')}</PageHeading>
-        {load.kind === 'loading' ? <p role="status">{t('cohort.loading')}</p> : <p class="notice notice--error">{load.message}</p>}
-      </>
-    );
+  if (link.state.kind !== 'ready') {
+    return <PersonalLinkStatus state={link.state} title={t('cohort.proposal.title')} loadingText={t('cohort.loading')} />;
   }
 
-  const page = load.page;
+  const page = link.state.page;
   const submit = async (event: Event) => {
     event.preventDefault();
     try {
-      const next = await propose(token, { name, email, language });
-      setLoad({ kind: 'ready', page: next });
+      const next = await propose(link.token, { name, email, language });
+      link.show(next);
       setDone(t('cohort.proposal.done', { name }));
       setName('');
       setEmail('');
-      setSummary([]);
-      setFieldErrors({});
+      clear();
     } catch (error) {
-      const f = failureOf(error, ids, t);
-      setSummary(f.summary);
-      setFieldErrors(f.fieldErrors);
-      setAttempt((n) => n + 1);
+      fail(error, ids);
     }
   };
 

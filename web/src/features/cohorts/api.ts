@@ -12,6 +12,12 @@ export const proposalPath = '/cohorts/propose';
 export const cohortPath = (id: string) => `${cohortBasePath}/${encodeURIComponent(id)}`;
 export const editCohortPath = (id: string) => `${cohortPath(id)}/edit`;
 
+/** Who manages programmes, cohorts and candidates. */
+export const cohortRoles = ['admin', 'coordinator'] as const;
+
+/** The size of a cohort (an edition of a programme), as the programmes run them. */
+export const cohortSize = { min: 25, max: 40 } as const;
+
 export const candidateStatuses = ['proposed', 'accepted', 'rejected', 'onboarding', 'onboarded', 'withdrawn'] as const;
 export type CandidateStatus = (typeof candidateStatuses)[number];
 export const settableStatuses = ['proposed', 'accepted', 'rejected', 'withdrawn'] as const;

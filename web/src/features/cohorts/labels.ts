@@ -1,3 +1,4 @@
+import { problemMessages } from '../../components/problems';
 import type { StatusTone } from '../../components/StatusBadge';
 import type { I18n } from '../../i18n/I18nProvider';
 import type { MessageKey } from '../../i18n/catalogue';
@@ -26,7 +27,8 @@ export function missingLabel(t: I18n['t'], reason: MissingReason): string {
   return t(`cohort.missing.${reason}` as MessageKey);
 }
 
-const problemCodes = [
+/** The portal's words for a problem code the cohorts API answers with, else null. */
+export const problemMessage = problemMessages('cohort.problem', [
   'cohort_full',
   'quota_full',
   'candidate_withdrawn',
@@ -36,12 +38,8 @@ const problemCodes = [
   'not_participant',
   'token_invalid',
   'token_expired',
-] as const;
-
-/** The portal's words for a problem code the cohorts API answers with, else null. */
-export function problemMessage(t: I18n['t'], code: string | undefined): string | null {
-  return code && (problemCodes as readonly string[]).includes(code) ? t(`cohort.problem.${code}` as MessageKey) : null;
-}
+  'rate_limited',
+]);
 
 /** One sentence for a failed call: the coded problem in the reader's language, with the server's detail for the field. */
 export function failureText(t: I18n['t'], error: unknown): string {

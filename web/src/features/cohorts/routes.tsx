@@ -1,25 +1,18 @@
-import { usePath, type PatternRoute } from '../../router/router';
-import { cohortBasePath, newCohortPath, onboardingPath, proposalPath } from './api';
-import { ChallengesPage } from './ChallengesPage';
-import { CohortFormPage } from './CohortFormPage';
-import { CohortPage } from './CohortPage';
-import { cohortRoles } from './CohortsPage';
-import { FishbonePage } from './FishbonePage';
-import { OnboardingPage } from './OnboardingPage';
-import { ProposalPage } from './ProposalPage';
+import { lazyPage } from '../../router/lazyPage';
+import { decodeSegment, usePath, type PatternRoute } from '../../router/router';
+import { cohortBasePath, cohortRoles, newCohortPath, onboardingPath, proposalPath } from './api';
 
-function decode(part: string): string {
-  try {
-    return decodeURIComponent(part);
-  } catch {
-    return part;
-  }
-}
+const ChallengesPage = lazyPage(() => import('./ChallengesPage').then((m) => m.ChallengesPage));
+const CohortFormPage = lazyPage(() => import('./CohortFormPage').then((m) => m.CohortFormPage));
+const CohortPage = lazyPage(() => import('./CohortPage').then((m) => m.CohortPage));
+const FishbonePage = lazyPage(() => import('./FishbonePage').then((m) => m.FishbonePage));
+const OnboardingPage = lazyPage(() => import('./OnboardingPage').then((m) => m.OnboardingPage));
+const ProposalPage = lazyPage(() => import('./ProposalPage').then((m) => m.ProposalPage));
 
 /** /cohorts/c/{id}, …/edit, …/challenges and …/challenges/{personId}. */
 function CohortRoutes() {
   const path = usePath();
-  const [id = '', action, personId] = path.slice(cohortBasePath.length + 1).split('/').map(decode);
+  const [id = '', action, personId] = path.slice(cohortBasePath.length + 1).split('/').map(decodeSegment);
   if (action === 'edit') return <CohortFormPage cohortId={id} />;
   if (action === 'challenges' && personId) return <FishbonePage cohortId={id} personId={personId} />;
   if (action === 'challenges') return <ChallengesPage cohortId={id} />;

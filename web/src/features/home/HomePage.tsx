@@ -2,7 +2,7 @@ import { useI18n } from '../../i18n/I18nProvider';
 import type { MessageKey, Params } from '../../i18n/catalogue';
 import { Link } from '../../router/router';
 import { PageHeading } from '../../shell/PageHeading';
-import { cohortSize } from '../cohorts/CohortsPage';
+import { cohortSize } from '../cohorts/api';
 import { SystemStatus } from './SystemStatus';
 
 interface Track {

@@ -22,7 +22,7 @@ import {
 } from './api';
 import { progressFrom } from './progress';
 import { OrchestrationStatusBadge, useStatusLabel } from './status';
-import { workflowsPath } from './WorkflowListPage';
+import { workflowsPath } from './paths';
 
 /** How often a live instance is read again. */
 export const pollIntervalMs = 2000;

@@ -8,13 +8,8 @@ import { useI18n } from '../../i18n/I18nProvider';
 import { Link } from '../../router/router';
 import { PageHeading } from '../../shell/PageHeading';
 import { emptyFilter, listOrchestrations, orchestrationStatuses, type OrchestrationFilter, type OrchestrationSummary } from './api';
+import { workflowPath } from './paths';
 import { OrchestrationStatusBadge, useStatusLabel } from './status';
-
-export const workflowsPath = '/admin/workflows';
-
-export function workflowPath(instanceId: string): string {
-  return `${workflowsPath}/${encodeURIComponent(instanceId)}`;
-}
 
 interface FormState {
   statuses: string[];

@@ -3,12 +3,12 @@ import { describeError } from '../../api/describe';
 import { useI18n } from '../../i18n/I18nProvider';
 import type { MessageKey } from '../../i18n/catalogue';
 import { Link } from '../../router/router';
-import { tokenFromLocation } from '../../session/api';
 import { problemCode, send } from '../../session/request';
+import { usePersonalLink } from '../../session/usePersonalLink';
 import { PageHeading } from '../../shell/PageHeading';
-import { newsletterPath } from './NewsletterPage';
+import { newsletterPath } from './paths';
 
-type State = { kind: 'ready' } | { kind: 'busy' } | { kind: 'confirmed' } | { kind: 'refused'; body: MessageKey } | { kind: 'failed'; message: string };
+type State = { kind: 'ready' } | { kind: 'busy' } | { kind: 'confirmed' } | { kind: 'failed'; message: string };
 
 const refusals: Record<string, MessageKey> = {
   token_invalid: 'newsletterConfirm.invalid',
@@ -19,14 +19,14 @@ const refusals: Record<string, MessageKey> = {
 /** Where the confirmation email's link lands. Only the button's POST confirms (mail scanners open links). */
 export function NewsletterConfirmPage() {
   const { t } = useI18n();
-  const [token] = useState(() => tokenFromLocation());
+  const link = usePersonalLink<undefined, MessageKey>({ missing: () => 'newsletterConfirm.missing' });
   const [state, setState] = useState<State>({ kind: 'ready' });
 
-  if (token === '' || state.kind === 'refused') {
+  if (link.state.kind === 'refused') {
     return (
       <>
         <PageHeading>{t('newsletterConfirm.refusedTitle')}</PageHeading>
-        <p class="notice notice--error">{t(state.kind === 'refused' ? state.body : 'newsletterConfirm.missing')}</p>
+        <p class="notice notice--error">{t(link.state.refusal)}</p>
         <p>
           <Link href={newsletterPath}>{t('newsletterConfirm.again')}</Link>
         </p>
@@ -50,11 +50,12 @@ export function NewsletterConfirmPage() {
   const confirm = async () => {
     setState({ kind: 'busy' });
     try {
-      await send('POST', '/api/public/newsletter/confirm', { json: { token } });
+      await send('POST', '/api/public/newsletter/confirm', { json: { token: link.token } });
       setState({ kind: 'confirmed' });
     } catch (error) {
       const refusal = refusals[problemCode(error) ?? ''];
-      setState(refusal ? { kind: 'refused', body: refusal } : { kind: 'failed', message: describeError(error, t) });
+      if (refusal) link.refuse(refusal);
+      else setState({ kind: 'failed', message: describeError(error, t) });
     }
   };
 

@@ -9,9 +9,6 @@ import { CodedApiError, send } from '../../session/request';
 import { PageHeading } from '../../shell/PageHeading';
 import { looksLikeEmail } from '../auth/SignInPage';
 
-export const newsletterPath = '/newsletter';
-export const newsletterConfirmPath = '/newsletter/confirm';
-
 const ids = { name: 'newsletter-name', email: 'newsletter-email', language: 'newsletter-language' } as const;
 
 /** The public sign-up: work addresses of member organisations only, confirmed by email. */

@@ -2,12 +2,13 @@ import { useEffect, useState } from 'preact/hooks';
 import { describeError } from '../../api/describe';
 import { DataTable, type Column } from '../../components/DataTable';
 import { StatusBadge } from '../../components/StatusBadge';
+import { textIn } from '../../components/texts';
 import { useI18n } from '../../i18n/I18nProvider';
 import { Link } from '../../router/router';
-import { useSession } from '../../session/SessionProvider';
 import { CodedApiError } from '../../session/request';
+import { useSession } from '../../session/SessionProvider';
 import { PageHeading } from '../../shell/PageHeading';
-import { decide, formatScore, getBoard, nominationsPath, startReview, textIn, type Board, type BoardEntry } from './api';
+import { decide, formatScore, getBoard, nominationsPath, startReview, type Board, type BoardEntry } from './api';
 import { assignmentLabel, assignmentTone, nominationLabel, nominationTone, problemMessage } from './labels';
 import './nominations.css';
 

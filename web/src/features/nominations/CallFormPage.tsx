@@ -2,12 +2,14 @@ import { useEffect, useState } from 'preact/hooks';
 import { describeError } from '../../api/describe';
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { FormField } from '../../components/FormField';
+import { LanguageOptions } from '../../components/LanguageOptions';
+import { localInputToIso } from '../../components/inputs';
+import { useFormFailure } from '../../components/useFormFailure';
 import { useI18n } from '../../i18n/I18nProvider';
-import { languages } from '../../i18n/catalogue';
 import { Link, navigate } from '../../router/router';
 import { PageHeading } from '../../shell/PageHeading';
-import { boardPath, createCall, listReviewers, localToIso, nominationsPath, numberOrNull, type PanelCandidate } from './api';
-import { emptyFailure, failureOf, type FormFailure } from './forms';
+import { boardPath, createCall, listReviewers, nominationsPath, numberOrNull, type PanelCandidate } from './api';
+import { problemMessage } from './labels';
 import './nominations.css';
 
 interface CriterionRow {
@@ -40,14 +42,13 @@ export function CallFormPage() {
   const [perNomination, setPerNomination] = useState('3');
   const [threshold, setThreshold] = useState('60');
   const [shareComments, setShareComments] = useState(false);
-  const [failure, setFailure] = useState<FormFailure>(emptyFailure);
-  const [attempt, setAttempt] = useState(0);
+  const failure = useFormFailure(problemMessage);
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
     listReviewers()
       .then(setCandidates)
-      .catch((error: unknown) => setFailure({ summary: [{ message: describeError(error, t) }], fieldErrors: {} }));
+      .catch((error: unknown) => failure.show({ summary: [{ message: describeError(error, t) }], fieldErrors: {} }));
   }, []);
 
   const fields: Record<string, string> = {
@@ -81,9 +82,9 @@ export function CallFormPage() {
       const call = await createCall({
         titles,
         descriptions: description.trim() ? { [language]: description } : {},
-        opensAt: localToIso(opens),
-        closesAt: localToIso(closes),
-        reviewDeadline: localToIso(deadline),
+        opensAt: localInputToIso(opens),
+        closesAt: localInputToIso(closes),
+        reviewDeadline: localInputToIso(deadline),
         criteria: passFail ? [] : criteria.map((c) => ({ id: c.id.trim(), labels: { [language]: c.label }, weight: numberOrNull(c.weight) })),
         scaleMax: numberOrNull(scale),
         passFail,
@@ -94,8 +95,7 @@ export function CallFormPage() {
       });
       navigate(boardPath(call.id));
     } catch (error) {
-      setFailure(failureOf(error, fields, t));
-      setAttempt((n) => n + 1);
+      failure.fail(error, fields);
     } finally {
       setBusy(false);
     }
@@ -107,7 +107,7 @@ export function CallFormPage() {
   return (
     <>
       <PageHeading>{t('nom.call.title')}</PageHeading>
-      <ErrorSummary errors={failure.summary} attempt={attempt} />
+      <ErrorSummary errors={failure.summary} attempt={failure.attempt} />
       <form onSubmit={submit} noValidate>
         <FormField id="call-title" label={t('nom.call.name')} error={err('call-title')}>
           {(c) => <input {...c} class="input" type="text" maxLength={200} dir="auto" value={title} onInput={(e) => setTitle(e.currentTarget.value)} />}
@@ -115,13 +115,7 @@ export function CallFormPage() {
         <FormField id="call-other-language" label={t('nom.call.otherLanguage')}>
           {(c) => (
             <select {...c} class="input" value={otherLanguage} onChange={(e) => setOtherLanguage(e.currentTarget.value)}>
-              {languages
-                .filter((l) => l.code !== language)
-                .map((l) => (
-                  <option key={l.code} value={l.code} lang={l.code}>
-                    {l.name}
-                  </option>
-                ))}
+              <LanguageOptions except={language} />
             </select>
           )}
         </FormField>

@@ -3,6 +3,8 @@ import { describeError } from '../../api/describe';
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { FormField } from '../../components/FormField';
 import { StatusBadge } from '../../components/StatusBadge';
+import { textIn } from '../../components/texts';
+import { useFormFailure } from '../../components/useFormFailure';
 import { useI18n } from '../../i18n/I18nProvider';
 import { Link, navigate } from '../../router/router';
 import { PageHeading } from '../../shell/PageHeading';
@@ -14,15 +16,13 @@ import {
   getNomination,
   nominationPath,
   nominationsPath,
-  textIn,
   updateNomination,
   uploadAttachment,
   type Call,
   type Nomination,
   type NominationRequest,
 } from './api';
-import { emptyFailure, failureOf, type FormFailure } from './forms';
-import { nominationLabel, nominationTone } from './labels';
+import { nominationLabel, nominationTone, problemMessage } from './labels';
 import './nominations.css';
 
 type Load = { kind: 'loading' } | { kind: 'ready'; call: Call; nomination: Nomination | null } | { kind: 'failed'; message: string };
@@ -47,8 +47,7 @@ export function NominationFormPage({ callId, nominationId }: { callId: string; n
   const { t, language, formatNumber } = useI18n();
   const [load, setLoad] = useState<Load>({ kind: 'loading' });
   const [form, setForm] = useState<NominationRequest>(empty);
-  const [failure, setFailure] = useState<FormFailure>(emptyFailure);
-  const [attempt, setAttempt] = useState(0);
+  const failure = useFormFailure(problemMessage);
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState<string | null>(() => {
     const notice = carriedNotice;
@@ -79,8 +78,7 @@ export function NominationFormPage({ callId, nominationId }: { callId: string; n
 
   const { call, nomination } = load;
   const fail = (error: unknown) => {
-    setFailure(failureOf(error, fields, t));
-    setAttempt((n) => n + 1);
+    failure.fail(error, fields);
   };
 
   const save = async (submit: boolean) => {
@@ -89,7 +87,7 @@ export function NominationFormPage({ callId, nominationId }: { callId: string; n
     try {
       const body = { ...form, submit };
       const result = nomination ? await updateNomination(callId, nomination.id, body, nomination.eTag) : await createNomination(callId, body);
-      setFailure(emptyFailure);
+      failure.clear();
       setLoad({ kind: 'ready', call, nomination: result });
       const notice = submit ? t('nom.form.submitted') : t('nom.form.saved');
       setSaved(notice);
@@ -110,7 +108,7 @@ export function NominationFormPage({ callId, nominationId }: { callId: string; n
     setBusy(true);
     try {
       const result = await uploadAttachment(callId, nomination.id, file);
-      setFailure(emptyFailure);
+      failure.clear();
       setLoad({ kind: 'ready', call, nomination: result });
       setFile(null);
       setFileKey((k) => k + 1);
@@ -156,7 +154,7 @@ export function NominationFormPage({ callId, nominationId }: { callId: string; n
           {saved}
         </p>
       )}
-      <ErrorSummary errors={failure.summary} attempt={attempt} />
+      <ErrorSummary errors={failure.summary} attempt={failure.attempt} />
       <form
         onSubmit={(e) => {
           e.preventDefault();

@@ -2,15 +2,14 @@ import { useEffect, useState } from 'preact/hooks';
 import { describeError } from '../../api/describe';
 import { DataTable, type Column } from '../../components/DataTable';
 import { StatusBadge } from '../../components/StatusBadge';
+import { textIn } from '../../components/texts';
 import { useI18n } from '../../i18n/I18nProvider';
 import { Link } from '../../router/router';
 import { useSession } from '../../session/SessionProvider';
 import { PageHeading } from '../../shell/PageHeading';
-import { boardPath, listCalls, listMine, newCallPath, newNominationPath, nominationPath, projectsPath, textIn, type Call, type Nomination } from './api';
+import { boardPath, listCalls, listMine, newCallPath, newNominationPath, nominationPath, projectsPath, staffRoles, type Call, type Nomination } from './api';
 import { nominationLabel, nominationTone } from './labels';
 import './nominations.css';
-
-export const staffRoles = ['admin', 'coordinator'] as const;
 
 type Load = { kind: 'loading' } | { kind: 'loaded'; calls: Call[]; mine: Nomination[] } | { kind: 'failed'; message: string };
 

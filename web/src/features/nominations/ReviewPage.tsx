@@ -1,17 +1,15 @@
-import { useEffect, useState } from 'preact/hooks';
-import { describeError } from '../../api/describe';
+import { useState } from 'preact/hooks';
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { FormField } from '../../components/FormField';
+import { problemText } from '../../components/problems';
+import { textIn } from '../../components/texts';
+import { useFormFailure } from '../../components/useFormFailure';
 import { useI18n } from '../../i18n/I18nProvider';
-import { tokenFromLocation } from '../../session/api';
-import { CodedApiError } from '../../session/request';
+import { PersonalLinkStatus, usePersonalLink } from '../../session/usePersonalLink';
 import { PageHeading } from '../../shell/PageHeading';
-import { answerReview, getReview, textIn, tokenHeader, verdictFromLocation, type ReviewPage as Page, type ReviewRequest } from './api';
-import { emptyFailure, failureOf, type FormFailure } from './forms';
+import { answerReview, getReview, tokenHeader, verdictFromLocation, type ReviewPage as Page, type ReviewRequest } from './api';
 import { assignmentLabel, problemMessage } from './labels';
 import './nominations.css';
-
-type Load = { kind: 'loading' } | { kind: 'ready'; page: Page } | { kind: 'refused'; message: string };
 
 /**
  * The review page behind a reviewer's emailed link. Opening it changes nothing; the reviewer
@@ -20,44 +18,24 @@ type Load = { kind: 'loading' } | { kind: 'ready'; page: Page } | { kind: 'refus
  */
 export function ReviewPage() {
   const { t, language, formatDateTime } = useI18n();
-  const [token] = useState(() => tokenFromLocation());
-  const [load, setLoad] = useState<Load>({ kind: 'loading' });
+  const link = usePersonalLink<Page>({
+    missing: () => t('nom.problem.token_invalid'),
+    load: getReview,
+    refusal: (error) => problemText(error, t, problemMessage),
+  });
   const [scores, setScores] = useState<Record<string, number>>({});
   const [verdict, setVerdict] = useState<'approve' | 'reject' | null>(() => verdictFromLocation());
   const [comment, setComment] = useState('');
   const [reason, setReason] = useState('');
-  const [failure, setFailure] = useState<FormFailure>(emptyFailure);
-  const [attempt, setAttempt] = useState(0);
+  const failure = useFormFailure(problemMessage);
   const [busy, setBusy] = useState(false);
 
-  useEffect(() => {
-    if (token === '') {
-      setLoad({ kind: 'refused', message: t('nom.problem.token_invalid') });
-      return;
-    }
-    getReview(token)
-      .then((page) => setLoad({ kind: 'ready', page }))
-      .catch((error: unknown) => setLoad({ kind: 'refused', message: (error instanceof CodedApiError && problemMessage(t, error.code)) || describeError(error, t) }));
-  }, [token]);
-
-  if (load.kind === 'loading') {
-    return (
-      <>
-        <PageHeading>{t('nom.review.title')}</PageHeading>
-        <p role="status">{t('nom.loading')}</p>
-      </>
-    );
-  }
-  if (load.kind === 'refused') {
-    return (
-      <>
-        <PageHeading>{t('nom.review.refused')}</PageHeading>
-        <p class="notice notice--error">{load.message}</p>
-      </>
-    );
+  if (link.state.kind !== 'ready') {
+    return <PersonalLinkStatus state={link.state} title={t('nom.review.title')} refusedTitle={t('nom.review.refused')} loadingText={t('nom.loading')} />;
   }
 
-  const page = load.page;
+  const page = link.state.page;
+  const token = link.token;
   const fields: Record<string, string> = { comment: 'review-comment', verdict: 'review-verdict', conflictReason: 'review-reason', action: 'review-comment' };
   for (const c of page.criteria) fields[`scores.${c.id}`] = `review-${c.id}`;
 
@@ -65,11 +43,10 @@ export function ReviewPage() {
     setBusy(true);
     try {
       const result = await answerReview(token, body);
-      setFailure(emptyFailure);
-      setLoad({ kind: 'ready', page: result });
+      failure.clear();
+      link.show(result);
     } catch (error) {
-      setFailure(failureOf(error, fields, t));
-      setAttempt((n) => n + 1);
+      failure.fail(error, fields);
     } finally {
       setBusy(false);
     }
@@ -144,7 +121,7 @@ export function ReviewPage() {
         </p>
       ) : (
         <>
-          <ErrorSummary errors={failure.summary} attempt={attempt} />
+          <ErrorSummary errors={failure.summary} attempt={failure.attempt} />
           <form
             onSubmit={(e) => {
               e.preventDefault();

@@ -3,15 +3,15 @@ import { describeError } from '../../api/describe';
 import { DataTable, type Column } from '../../components/DataTable';
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { FormField } from '../../components/FormField';
+import { problemText } from '../../components/problems';
 import { StatusBadge, type StatusTone } from '../../components/StatusBadge';
+import { useFormFailure } from '../../components/useFormFailure';
 import { useI18n, type I18n } from '../../i18n/I18nProvider';
 import type { MessageKey } from '../../i18n/catalogue';
 import { Link } from '../../router/router';
-import { tokenFromLocation } from '../../session/api';
-import { CodedApiError } from '../../session/request';
+import { PersonalLinkStatus, usePersonalLink } from '../../session/usePersonalLink';
 import { PageHeading } from '../../shell/PageHeading';
 import { decideGate, getGate, getReportForm, listProjects, nominationsPath, sendReport, type GateForm, type Project, type ProjectHealth, type ReportForm, type TradeStage } from './api';
-import { emptyFailure, failureOf, type FormFailure } from './forms';
 import { problemMessage } from './labels';
 import './nominations.css';
 
@@ -91,30 +91,10 @@ export function ProjectsPage() {
   );
 }
 
-function Refused({ message }: { message: string }) {
+/** A TRADE page behind an emailed link: read as it opens, refused in the nominations' words. */
+function useTradeLink<T>(load: (token: string) => Promise<T>) {
   const { t } = useI18n();
-  return (
-    <>
-      <PageHeading>{t('nom.review.refused')}</PageHeading>
-      <p class="notice notice--error">{message}</p>
-    </>
-  );
-}
-
-function useTokenPage<T>(load: (token: string) => Promise<T>) {
-  const { t } = useI18n();
-  const [token] = useState(() => tokenFromLocation());
-  const [state, setState] = useState<{ kind: 'loading' } | { kind: 'ready'; page: T } | { kind: 'refused'; message: string }>({ kind: 'loading' });
-  useEffect(() => {
-    if (token === '') {
-      setState({ kind: 'refused', message: t('nom.problem.token_invalid') });
-      return;
-    }
-    load(token)
-      .then((page) => setState({ kind: 'ready', page }))
-      .catch((error: unknown) => setState({ kind: 'refused', message: (error instanceof CodedApiError && problemMessage(t, error.code)) || describeError(error, t) }));
-  }, [token]);
-  return { token, state, setState };
+  return usePersonalLink<T>({ missing: () => t('nom.problem.token_invalid'), load, refusal: (error) => problemText(error, t, problemMessage) });
 }
 
 function Deliverables({ items }: { items: string[] }) {
@@ -134,28 +114,25 @@ function Deliverables({ items }: { items: string[] }) {
 /** The progress report form behind the team lead's emailed link. */
 export function ReportPage() {
   const { t, formatDateTime } = useI18n();
-  const { token, state, setState } = useTokenPage<ReportForm>(getReportForm);
+  const link = useTradeLink<ReportForm>(getReportForm);
   const [summary, setSummary] = useState('');
   const [risks, setRisks] = useState('');
   const [health, setHealth] = useState<string | null>(null);
   const [ready, setReady] = useState(false);
-  const [failure, setFailure] = useState<FormFailure>(emptyFailure);
-  const [attempt, setAttempt] = useState(0);
+  const failure = useFormFailure(problemMessage);
   const [busy, setBusy] = useState(false);
 
-  if (state.kind === 'loading') return <p role="status">{t('nom.loading')}</p>;
-  if (state.kind === 'refused') return <Refused message={state.message} />;
-  const page = state.page;
+  if (link.state.kind !== 'ready') return <PersonalLinkStatus state={link.state} refusedTitle={t('nom.review.refused')} loadingText={t('nom.loading')} />;
+  const page = link.state.page;
   const fields = { summary: 'report-summary', risks: 'report-risks', health: 'report-health' };
 
   const submit = async (event: Event) => {
     event.preventDefault();
     setBusy(true);
     try {
-      setState({ kind: 'ready', page: await sendReport(token, { summary, risks, health, readyForGate: ready }) });
+      link.show(await sendReport(link.token, { summary, risks, health, readyForGate: ready }));
     } catch (error) {
-      setFailure(failureOf(error, fields, t));
-      setAttempt((n) => n + 1);
+      failure.fail(error, fields);
     } finally {
       setBusy(false);
     }
@@ -175,7 +152,7 @@ export function ReportPage() {
         </p>
       ) : (
         <>
-          <ErrorSummary errors={failure.summary} attempt={attempt} />
+          <ErrorSummary errors={failure.summary} attempt={failure.attempt} />
           <form onSubmit={submit} noValidate>
             <FormField id="report-summary" label={t('nom.trade.summary')} hint={t('nom.trade.summaryHint')} error={failure.fieldErrors['report-summary']}>
               {(c) => <textarea {...c} class="input" rows={6} maxLength={4000} dir="auto" value={summary} onInput={(e) => setSummary(e.currentTarget.value)} />}
@@ -216,26 +193,23 @@ export function ReportPage() {
 /** The stage gate behind the approver's emailed link: opening it shows the last report; the button decides. */
 export function GatePage() {
   const { t } = useI18n();
-  const { token, state, setState } = useTokenPage<GateForm>(getGate);
+  const link = useTradeLink<GateForm>(getGate);
   const [decision, setDecision] = useState<string | null>(null);
   const [comment, setComment] = useState('');
-  const [failure, setFailure] = useState<FormFailure>(emptyFailure);
-  const [attempt, setAttempt] = useState(0);
+  const failure = useFormFailure(problemMessage);
   const [busy, setBusy] = useState(false);
 
-  if (state.kind === 'loading') return <p role="status">{t('nom.loading')}</p>;
-  if (state.kind === 'refused') return <Refused message={state.message} />;
-  const page = state.page;
+  if (link.state.kind !== 'ready') return <PersonalLinkStatus state={link.state} refusedTitle={t('nom.review.refused')} loadingText={t('nom.loading')} />;
+  const page = link.state.page;
   const fields = { decision: 'gate-decision', comment: 'gate-comment' };
 
   const submit = async (event: Event) => {
     event.preventDefault();
     setBusy(true);
     try {
-      setState({ kind: 'ready', page: await decideGate(token, { decision, comment }) });
+      link.show(await decideGate(link.token, { decision, comment }));
     } catch (error) {
-      setFailure(failureOf(error, fields, t));
-      setAttempt((n) => n + 1);
+      failure.fail(error, fields);
     } finally {
       setBusy(false);
     }
@@ -263,7 +237,7 @@ export function GatePage() {
         </p>
       ) : (
         <>
-          <ErrorSummary errors={failure.summary} attempt={attempt} />
+          <ErrorSummary errors={failure.summary} attempt={failure.attempt} />
           <form onSubmit={submit} noValidate>
             <fieldset class="form-group" id="gate-decision" tabIndex={-1} aria-describedby={failure.fieldErrors['gate-decision'] ? 'gate-decision-error' : undefined}>
               <legend>{t('nom.trade.gateDecision')}</legend>

@@ -1,3 +1,4 @@
+import type { Texts } from '../../components/texts';
 import { sendWithPersonalToken } from '../../session/personalLink';
 import { send } from '../../session/request';
 
@@ -11,9 +12,10 @@ export const reviewPath = '/nominations/review';
 export const newNominationPath = (callId: string) => `${callsBasePath}/${encodeURIComponent(callId)}/new`;
 export const nominationPath = (callId: string, id: string) => `${callsBasePath}/${encodeURIComponent(callId)}/nominations/${encodeURIComponent(id)}`;
 export const boardPath = (callId: string) => `${callsBasePath}/${encodeURIComponent(callId)}/board`;
-export const tokenHeader = 'X-Nomination-Token';
 
-export type Texts = Record<string, string>;
+/** Who runs calls, boards and TRADE projects. */
+export const staffRoles = ['admin', 'coordinator'] as const;
+export const tokenHeader = 'X-Nomination-Token';
 
 export interface Criterion {
   id: string;
@@ -161,11 +163,6 @@ export const sendWithToken = <T>(method: 'GET' | 'POST', url: string, token: str
 export const getReview = (token: string) => sendWithToken<ReviewPage>('GET', '/api/nominations/review', token);
 export const answerReview = (token: string, body: ReviewRequest) => sendWithToken<ReviewPage>('POST', '/api/nominations/review', token, body);
 
-export function textIn(texts: Texts | null | undefined, language: string): string {
-  if (!texts) return '';
-  return texts[language] || texts.en || Object.values(texts).find((v) => v) || '';
-}
-
 /** The verdict a pass/fail email's button stands for (#token=…&verdict=approve); the page only pre-selects it. */
 export function verdictFromLocation(location: Pick<Location, 'hash'> = window.location): 'approve' | 'reject' | null {
   const verdict = new URLSearchParams(location.hash.replace(/^#/, '')).get('verdict');
@@ -263,13 +260,6 @@ export async function listReviewers(): Promise<PanelCandidate[]> {
     if (all.length >= result.total || result.items.length === 0) break;
   }
   return all;
-}
-
-/** A datetime-local value read as the browser's local time, as an ISO instant; null when empty or unreadable. */
-export function localToIso(value: string): string | null {
-  if (!value) return null;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
 
 /** A number field's value, or null when it is empty or not a number (the server names the field). */

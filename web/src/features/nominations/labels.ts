@@ -1,3 +1,4 @@
+import { problemMessages } from '../../components/problems';
 import type { StatusTone } from '../../components/StatusBadge';
 import type { I18n } from '../../i18n/I18nProvider';
 import type { MessageKey } from '../../i18n/catalogue';
@@ -26,7 +27,8 @@ export const nominationTone = (status: NominationStatus): StatusTone => nominati
 export const assignmentLabel = (t: I18n['t'], status: AssignmentStatus) => t(`nom.assignment.${status}` as MessageKey);
 export const assignmentTone = (status: AssignmentStatus): StatusTone => assignmentTones[status] ?? 'neutral';
 
-const knownProblems = [
+/** The portal message for a problem code from the nominations API, if it has one. */
+export const problemMessage = problemMessages('nom.problem', [
   'token_invalid',
   'token_expired',
   'nom_call_closed',
@@ -39,9 +41,4 @@ const knownProblems = [
   'nom_gate_closed',
   'changed',
   'rate_limited',
-];
-
-/** The portal message for a problem code from the nominations API, if it has one. */
-export function problemMessage(t: I18n['t'], code: string | undefined): string | null {
-  return code && knownProblems.includes(code) ? t(`nom.problem.${code}` as MessageKey) : null;
-}
+]);

@@ -1,25 +1,20 @@
-import { usePath, type PatternRoute } from '../../router/router';
-import { callsBasePath, gatePath, newCallPath, projectsPath, reportPath, reviewPath } from './api';
-import { BoardPage } from './BoardPage';
-import { CallFormPage } from './CallFormPage';
-import { NominationFormPage } from './NominationFormPage';
-import { staffRoles } from './NominationsPage';
-import { ReviewPage } from './ReviewPage';
-import { GatePage, ProjectsPage, ReportPage } from './TradePages';
+import { lazyPage } from '../../router/lazyPage';
+import { decodeSegment, usePath, type PatternRoute } from '../../router/router';
+import { callsBasePath, gatePath, newCallPath, projectsPath, reportPath, reviewPath, staffRoles } from './api';
+
+const BoardPage = lazyPage(() => import('./BoardPage').then((m) => m.BoardPage));
+const CallFormPage = lazyPage(() => import('./CallFormPage').then((m) => m.CallFormPage));
+const NominationFormPage = lazyPage(() => import('./NominationFormPage').then((m) => m.NominationFormPage));
+const ReviewPage = lazyPage(() => import('./ReviewPage').then((m) => m.ReviewPage));
+const ProjectsPage = lazyPage(() => import('./TradePages').then((m) => m.ProjectsPage));
+const ReportPage = lazyPage(() => import('./TradePages').then((m) => m.ReportPage));
+const GatePage = lazyPage(() => import('./TradePages').then((m) => m.GatePage));
 
 const signedIn = ['member', 'admin', 'coordinator', 'reviewer'] as const;
 
-function decode(part: string): string {
-  try {
-    return decodeURIComponent(part);
-  } catch {
-    return part;
-  }
-}
-
 /** The parts after /nominations/calls/: [callId, 'new'], [callId, 'nominations', id] or [callId, 'board']. */
 export function callParts(path: string): string[] {
-  return path.startsWith(`${callsBasePath}/`) ? path.slice(callsBasePath.length + 1).split('/').map(decode) : [];
+  return path.startsWith(`${callsBasePath}/`) ? path.slice(callsBasePath.length + 1).split('/').map(decodeSegment) : [];
 }
 
 const isForm = (path: string) => {

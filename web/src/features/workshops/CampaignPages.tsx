@@ -1,19 +1,20 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { describeError } from '../../api/describe';
 import { DataTable, type Column } from '../../components/DataTable';
-import { ErrorSummary, type SummaryError } from '../../components/ErrorSummary';
+import { ErrorSummary } from '../../components/ErrorSummary';
 import { FormField } from '../../components/FormField';
+import { localInputToIso } from '../../components/inputs';
 import { ProgressBar } from '../../components/ProgressBar';
 import { StatusBadge } from '../../components/StatusBadge';
 import { useToast } from '../../components/Toasts';
+import { useFormFailure } from '../../components/useFormFailure';
 import { useI18n } from '../../i18n/I18nProvider';
 import { Link, navigate } from '../../router/router';
-import { RequireRole } from '../../session/RequireRole';
 import { send } from '../../session/request';
+import { RequireRole } from '../../session/RequireRole';
 import { PageHeading } from '../../shell/PageHeading';
 import { campaignPath, getCampaign, invitationStatuses, listInvitations, seriesPath, startCampaign, type Campaign, type Invitation, type InvitationStatus } from './api';
-import { failureOf, localInputToIso } from './forms';
-import { invitationLabel, invitationTone } from './labels';
+import { invitationLabel, invitationTone, problemMessage } from './labels';
 import './workshops.css';
 
 /** How often a running campaign is read again. */
@@ -44,9 +45,7 @@ function CampaignStartForm({ seriesId }: { seriesId: string }) {
   const [emails, setEmails] = useState('');
   const [deadline, setDeadline] = useState('');
   const [reminder, setReminder] = useState('3');
-  const [summary, setSummary] = useState<SummaryError[]>([]);
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
-  const [attempt, setAttempt] = useState(0);
+  const { summary, fieldErrors, attempt, fail } = useFormFailure(problemMessage);
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
@@ -71,10 +70,7 @@ function CampaignStartForm({ seriesId }: { seriesId: string }) {
       toast.show(t('ws.campaign.startedToast', { count: campaign.total }), 'success');
       navigate(campaignPath(campaign.id));
     } catch (error) {
-      const failure = failureOf(error, { organisationIds: ids.organisations, invitees: ids.organisations, emailsCsv: ids.emails, deadline: ids.deadline, reminderDaysBefore: ids.reminder, name: ids.name }, t);
-      setSummary(failure.summary);
-      setFieldErrors(failure.fieldErrors);
-      setAttempt((n) => n + 1);
+      fail(error, { organisationIds: ids.organisations, invitees: ids.organisations, emailsCsv: ids.emails, deadline: ids.deadline, reminderDaysBefore: ids.reminder, name: ids.name });
     } finally {
       setBusy(false);
     }

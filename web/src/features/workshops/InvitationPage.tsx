@@ -1,11 +1,12 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { describeError } from '../../api/describe';
-import { ErrorSummary, type SummaryError } from '../../components/ErrorSummary';
+import { ErrorSummary } from '../../components/ErrorSummary';
 import { FormField } from '../../components/FormField';
+import { problemText } from '../../components/problems';
 import { StatusBadge } from '../../components/StatusBadge';
+import { textIn } from '../../components/texts';
+import { useFormFailure } from '../../components/useFormFailure';
 import { useI18n } from '../../i18n/I18nProvider';
-import { tokenFromLocation } from '../../session/api';
-import { CodedApiError } from '../../session/request';
+import { PersonalLinkStatus, usePersonalLink } from '../../session/usePersonalLink';
 import { PageHeading } from '../../shell/PageHeading';
 import {
   acceptOffer,
@@ -15,15 +16,11 @@ import {
   formatLocal,
   getInvitation,
   register,
-  textIn,
   type InvitationPage as Page,
   type PublicSession,
 } from './api';
-import { failureOf } from './forms';
 import { problemMessage, registrationLabel, registrationTone } from './labels';
 import './workshops.css';
-
-type Load = { kind: 'loading' } | { kind: 'ready'; page: Page } | { kind: 'refused'; message: string };
 
 /**
  * Where an invitation email's link lands (the token in the fragment, sent to the API in a
@@ -32,37 +29,20 @@ type Load = { kind: 'loading' } | { kind: 'ready'; page: Page } | { kind: 'refus
  */
 export function InvitationPage() {
   const { t } = useI18n();
-  const [token] = useState(() => tokenFromLocation());
-  const [load, setLoad] = useState<Load>({ kind: 'loading' });
+  const link = usePersonalLink<Page>({
+    missing: () => t('ws.problem.token_invalid'),
+    load: getInvitation,
+    refusal: (error) => problemText(error, t, problemMessage),
+  });
 
-  useEffect(() => {
-    if (token === '') {
-      setLoad({ kind: 'refused', message: t('ws.problem.token_invalid') });
-      return;
-    }
-    getInvitation(token)
-      .then((page) => setLoad({ kind: 'ready', page }))
-      .catch((error: unknown) => setLoad({ kind: 'refused', message: (error instanceof CodedApiError && problemMessage(t, error.code)) || describeError(error, t) }));
-  }, [token]);
-
-  if (load.kind === 'loading') {
+  if (link.state.kind !== 'ready') {
     return (
-      <>
-        <PageHeading>{t('ws.invite.title')}</PageHeading>
-        <p role="status">{t('ws.loading')}</p>
-      </>
-    );
-  }
-  if (load.kind === 'refused') {
-    return (
-      <>
-        <PageHeading>{t('ws.invite.refusedTitle')}</PageHeading>
-        <p class="notice notice--error">{load.message}</p>
+      <PersonalLinkStatus state={link.state} title={t('ws.invite.title')} refusedTitle={t('ws.invite.refusedTitle')} loadingText={t('ws.loading')}>
         <p>{t('ws.invite.askAgain')}</p>
-      </>
+      </PersonalLinkStatus>
     );
   }
-  return <InvitationForm token={token} page={load.page} onChange={(page) => setLoad({ kind: 'ready', page })} />;
+  return <InvitationForm token={link.token} page={link.state.page} onChange={link.show} />;
 }
 
 function SessionDetails({ session }: { session: PublicSession }) {
@@ -87,9 +67,7 @@ function InvitationForm({ token, page, onChange }: { token: string; page: Page; 
   const [sessionId, setSessionId] = useState(registration?.sessionId ?? page.sessions.find((s) => s.open)?.id ?? '');
   const [answers, setAnswers] = useState<Record<string, string>>(registration?.answers ?? {});
   const [consent, setConsent] = useState(false);
-  const [summary, setSummary] = useState<SummaryError[]>([]);
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
-  const [attempt, setAttempt] = useState(0);
+  const { summary, fieldErrors, attempt, fail, clear } = useFormFailure(problemMessage);
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<string | null>(null);
   // Bumped on each success so focus moves to the result once the page has re-rendered.
@@ -110,8 +88,7 @@ function InvitationForm({ token, page, onChange }: { token: string; page: Page; 
     setBusy(true);
     try {
       const next = await action();
-      setSummary([]);
-      setFieldErrors({});
+      clear();
       setDone(t(doneKey));
       setSucceeded((n) => n + 1);
       onChange(next);
@@ -120,11 +97,8 @@ function InvitationForm({ token, page, onChange }: { token: string; page: Page; 
         setAnswers(next.registration.answers);
       }
     } catch (error) {
-      const failure = failureOf(error, fields, t);
       setDone(null);
-      setSummary(failure.summary);
-      setFieldErrors(failure.fieldErrors);
-      setAttempt((n) => n + 1);
+      fail(error, fields);
     } finally {
       setBusy(false);
     }

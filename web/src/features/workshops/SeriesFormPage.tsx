@@ -1,13 +1,15 @@
 import { useState } from 'preact/hooks';
-import { ErrorSummary, type SummaryError } from '../../components/ErrorSummary';
+import { ErrorSummary } from '../../components/ErrorSummary';
 import { FormField } from '../../components/FormField';
+import { LanguageOptions } from '../../components/LanguageOptions';
+import { textIn, type Texts } from '../../components/texts';
 import { useToast } from '../../components/Toasts';
+import { useFormFailure } from '../../components/useFormFailure';
 import { useI18n } from '../../i18n/I18nProvider';
-import { languages } from '../../i18n/catalogue';
 import { Link, navigate } from '../../router/router';
 import { PageHeading } from '../../shell/PageHeading';
-import { createSeries, seriesPath, textIn, workshopsPath, type Question, type Texts } from './api';
-import { failureOf } from './forms';
+import { createSeries, seriesPath, workshopsPath, type Question } from './api';
+import { problemMessage } from './labels';
 
 interface QuestionForm {
   label: string;
@@ -41,9 +43,7 @@ export function SeriesFormPage() {
   const [translationTitle, setTranslationTitle] = useState('');
   const [translationDescription, setTranslationDescription] = useState('');
   const [questions, setQuestions] = useState<QuestionForm[]>([{ label: t('ws.question.defaultLabel'), translation: '', maxLength: '1000', required: true }]);
-  const [summary, setSummary] = useState<SummaryError[]>([]);
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
-  const [attempt, setAttempt] = useState(0);
+  const { summary, fieldErrors, attempt, fail, show } = useFormFailure(problemMessage);
   const [busy, setBusy] = useState(false);
 
   const questionFieldIds = Object.fromEntries(
@@ -61,9 +61,7 @@ export function SeriesFormPage() {
   const submit = async (event: Event) => {
     event.preventDefault();
     if (title.trim() === '') {
-      setFieldErrors({ [ids.title]: t('ws.series.titleRequired') });
-      setSummary([{ fieldId: ids.title, message: t('ws.series.titleRequired') }]);
-      setAttempt((n) => n + 1);
+      show({ fieldErrors: { [ids.title]: t('ws.series.titleRequired') }, summary: [{ fieldId: ids.title, message: t('ws.series.titleRequired') }] });
       return;
     }
     setBusy(true);
@@ -79,10 +77,7 @@ export function SeriesFormPage() {
       toast.show(t('ws.series.created', { title: textIn(created.titles, language) }), 'success');
       navigate(seriesPath(created.id));
     } catch (error) {
-      const failure = failureOf(error, fields, t);
-      setSummary(failure.summary);
-      setFieldErrors(failure.fieldErrors);
-      setAttempt((n) => n + 1);
+      fail(error, fields);
     } finally {
       setBusy(false);
     }
@@ -107,13 +102,7 @@ export function SeriesFormPage() {
           <FormField id={ids.translationLanguage} label={t('ws.series.translationLanguage')}>
             {(c) => (
               <select {...c} class="input" value={translationLanguage} onChange={(e) => setTranslationLanguage(e.currentTarget.value)}>
-                {languages
-                  .filter((l) => l.code !== 'en')
-                  .map((l) => (
-                    <option key={l.code} value={l.code} lang={l.code}>
-                      {l.name}
-                    </option>
-                  ))}
+                <LanguageOptions except="en" />
               </select>
             )}
           </FormField>

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import { describeError } from '../../api/describe';
 import { DataTable, type Column } from '../../components/DataTable';
 import { StatusBadge } from '../../components/StatusBadge';
+import { textIn } from '../../components/texts';
 import { useToast } from '../../components/Toasts';
 import { useI18n } from '../../i18n/I18nProvider';
 import { Link } from '../../router/router';
@@ -18,7 +19,6 @@ import {
   newCampaignPath,
   newSessionPath,
   sendSurvey,
-  textIn,
   workshopsPath,
   type Campaign,
   type FeedbackResults,

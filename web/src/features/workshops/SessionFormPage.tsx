@@ -1,13 +1,16 @@
 import { useState } from 'preact/hooks';
-import { ErrorSummary, type SummaryError } from '../../components/ErrorSummary';
+import { ErrorSummary } from '../../components/ErrorSummary';
 import { FormField } from '../../components/FormField';
+import { LanguageOptions } from '../../components/LanguageOptions';
+import { localInputToIso } from '../../components/inputs';
+import { textIn, type Texts } from '../../components/texts';
 import { useToast } from '../../components/Toasts';
+import { useFormFailure } from '../../components/useFormFailure';
 import { useI18n } from '../../i18n/I18nProvider';
-import { languages } from '../../i18n/catalogue';
 import { Link, navigate } from '../../router/router';
 import { PageHeading } from '../../shell/PageHeading';
-import { createSession, seriesPath, textIn, type Texts } from './api';
-import { failureOf, localInputToIso } from './forms';
+import { createSession, seriesPath } from './api';
+import { problemMessage } from './labels';
 
 const ids = {
   title: 'session-title',
@@ -43,9 +46,7 @@ export function SessionFormPage({ seriesId }: { seriesId: string }) {
     waitlist: true,
     deadline: '',
   });
-  const [summary, setSummary] = useState<SummaryError[]>([]);
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
-  const [attempt, setAttempt] = useState(0);
+  const { summary, fieldErrors, attempt, fail } = useFormFailure(problemMessage);
   const [busy, setBusy] = useState(false);
   const set = (field: keyof typeof form) => (event: Event) => setForm({ ...form, [field]: (event.currentTarget as HTMLInputElement).value });
 
@@ -84,10 +85,7 @@ export function SessionFormPage({ seriesId }: { seriesId: string }) {
       toast.show(t('ws.session.created', { title: textIn(created.titles, language) }), 'success');
       navigate(seriesPath(seriesId));
     } catch (error) {
-      const failure = failureOf(error, fields, t);
-      setSummary(failure.summary);
-      setFieldErrors(failure.fieldErrors);
-      setAttempt((n) => n + 1);
+      fail(error, fields);
     } finally {
       setBusy(false);
     }
@@ -107,13 +105,7 @@ export function SessionFormPage({ seriesId }: { seriesId: string }) {
         <FormField id={ids.translationLanguage} label={t('ws.series.translationLanguage')}>
           {(c) => (
             <select {...c} class="input" value={form.translationLanguage} onChange={set('translationLanguage')}>
-              {languages
-                .filter((l) => l.code !== 'en')
-                .map((l) => (
-                  <option key={l.code} value={l.code} lang={l.code}>
-                    {l.name}
-                  </option>
-                ))}
+              <LanguageOptions except="en" />
             </select>
           )}
         </FormField>

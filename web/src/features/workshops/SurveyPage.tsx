@@ -1,57 +1,38 @@
-import { useEffect, useState } from 'preact/hooks';
-import { describeError } from '../../api/describe';
-import { ErrorSummary, type SummaryError } from '../../components/ErrorSummary';
+import { useState } from 'preact/hooks';
+import { ErrorSummary } from '../../components/ErrorSummary';
 import { FormField } from '../../components/FormField';
+import { problemText } from '../../components/problems';
+import { textIn } from '../../components/texts';
+import { useFormFailure } from '../../components/useFormFailure';
 import { useI18n } from '../../i18n/I18nProvider';
-import { tokenFromLocation } from '../../session/api';
-import { CodedApiError } from '../../session/request';
+import { PersonalLinkStatus, usePersonalLink } from '../../session/usePersonalLink';
 import { PageHeading } from '../../shell/PageHeading';
-import { formatLocal, getSurvey, submitSurvey, textIn, type SurveyPage as Page } from './api';
-import { failureOf } from './forms';
+import { formatLocal, getSurvey, submitSurvey, type SurveyPage as Page } from './api';
 import { problemMessage, ratingLabel } from './labels';
 import './workshops.css';
 
-type Load = { kind: 'loading' } | { kind: 'ready'; page: Page } | { kind: 'refused'; message: string } | { kind: 'thanks' };
+type Load = Page | 'thanks';
 
 /** The feedback survey behind the link sent to attendees: a rating from 1 to 5 per question and a comment. */
 export function SurveyPage() {
   const { t, language } = useI18n();
-  const [token] = useState(() => tokenFromLocation());
-  const [load, setLoad] = useState<Load>({ kind: 'loading' });
+  const link = usePersonalLink<Load>({
+    missing: () => t('ws.problem.token_invalid'),
+    load: async (token) => {
+      const page = await getSurvey(token);
+      return page.submitted ? 'thanks' : page;
+    },
+    refusal: (error) => problemText(error, t, problemMessage),
+  });
   const [ratings, setRatings] = useState<Record<string, number>>({});
   const [comment, setComment] = useState('');
-  const [summary, setSummary] = useState<SummaryError[]>([]);
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
-  const [attempt, setAttempt] = useState(0);
+  const { summary, fieldErrors, attempt, fail } = useFormFailure(problemMessage);
   const [busy, setBusy] = useState(false);
 
-  useEffect(() => {
-    if (token === '') {
-      setLoad({ kind: 'refused', message: t('ws.problem.token_invalid') });
-      return;
-    }
-    getSurvey(token)
-      .then((page) => setLoad(page.submitted ? { kind: 'thanks' } : { kind: 'ready', page }))
-      .catch((error: unknown) => setLoad({ kind: 'refused', message: (error instanceof CodedApiError && problemMessage(t, error.code)) || describeError(error, t) }));
-  }, [token]);
-
-  if (load.kind === 'loading') {
-    return (
-      <>
-        <PageHeading>{t('ws.surveyPage.title')}</PageHeading>
-        <p role="status">{t('ws.loading')}</p>
-      </>
-    );
+  if (link.state.kind !== 'ready') {
+    return <PersonalLinkStatus state={link.state} title={t('ws.surveyPage.title')} refusedTitle={t('ws.invite.refusedTitle')} loadingText={t('ws.loading')} />;
   }
-  if (load.kind === 'refused') {
-    return (
-      <>
-        <PageHeading>{t('ws.invite.refusedTitle')}</PageHeading>
-        <p class="notice notice--error">{load.message}</p>
-      </>
-    );
-  }
-  if (load.kind === 'thanks') {
+  if (link.state.page === 'thanks') {
     return (
       <>
         <PageHeading>{t('ws.surveyPage.thanksTitle')}</PageHeading>
@@ -62,7 +43,8 @@ export function SurveyPage() {
     );
   }
 
-  const page = load.page;
+  const page = link.state.page;
+  const token = link.token;
   const fields: Record<string, string> = { comment: 'survey-comment' };
   for (const q of page.questions) fields[`ratings.${q}`] = `survey-${q}`;
 
@@ -71,12 +53,9 @@ export function SurveyPage() {
     setBusy(true);
     try {
       await submitSurvey(token, { ratings, comment });
-      setLoad({ kind: 'thanks' });
+      link.show('thanks');
     } catch (error) {
-      const failure = failureOf(error, fields, t);
-      setSummary(failure.summary);
-      setFieldErrors(failure.fieldErrors);
-      setAttempt((n) => n + 1);
+      fail(error, fields);
     } finally {
       setBusy(false);
     }

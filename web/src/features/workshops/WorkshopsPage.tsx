@@ -1,14 +1,13 @@
 import { useEffect, useState } from 'preact/hooks';
 import { describeError } from '../../api/describe';
 import { DataTable, type Column } from '../../components/DataTable';
+import { textIn } from '../../components/texts';
 import { useI18n } from '../../i18n/I18nProvider';
 import { Link } from '../../router/router';
 import { useSession } from '../../session/SessionProvider';
 import { PageHeading } from '../../shell/PageHeading';
-import { listSeries, newSeriesPath, seriesPath, textIn, type Series } from './api';
+import { listSeries, newSeriesPath, seriesPath, workshopRoles, type Series } from './api';
 import './workshops.css';
-
-export const workshopRoles = ['admin', 'coordinator'] as const;
 
 /** The track's page: coordinators and admins manage series here; everyone else reads what the track is for. */
 export function WorkshopsPage() {

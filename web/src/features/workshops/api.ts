@@ -1,3 +1,4 @@
+import type { Texts } from '../../components/texts';
 import { sendWithPersonalToken } from '../../session/personalLink';
 import { send } from '../../session/request';
 
@@ -15,7 +16,8 @@ export const newSessionPath = (id: string) => `${seriesPath(id)}/sessions/new`;
 export const newCampaignPath = (id: string) => `${seriesPath(id)}/campaigns/new`;
 export const campaignPath = (id: string) => `${campaignsBasePath}/${encodeURIComponent(id)}`;
 
-export type Texts = Record<string, string>;
+/** Who manages series, sessions and campaigns. */
+export const workshopRoles = ['admin', 'coordinator'] as const;
 
 export interface Question {
   id: string;
@@ -246,12 +248,6 @@ export const declineInvitation = (token: string) => sendWithToken<InvitationPage
 export const getSurvey = (token: string) => sendWithToken<SurveyPage>('GET', '/api/workshops/survey', token);
 export const submitSurvey = (token: string, body: { ratings: Record<string, number>; comment: string }) =>
   sendWithToken<SurveyPage>('POST', '/api/workshops/survey', token, body);
-
-/** The text in the reader's language, else English, else any. */
-export function textIn(texts: Texts | null | undefined, language: string): string {
-  if (!texts) return '';
-  return texts[language] || texts.en || Object.values(texts).find((v) => v) || '';
-}
 
 /** "2031-07-13T10:00" in its own time zone, formatted for the reader (the wall-clock time, zone named beside it). */
 export function formatLocal(local: string, language: string, options: Intl.DateTimeFormatOptions = { dateStyle: 'full', timeStyle: 'short' }): string {

@@ -1,3 +1,4 @@
+import { problemMessages } from '../../components/problems';
 import type { StatusTone } from '../../components/StatusBadge';
 import type { I18n } from '../../i18n/I18nProvider';
 import type { MessageKey } from '../../i18n/catalogue';
@@ -41,7 +42,16 @@ export function ratingLabel(t: I18n['t'], question: string): string {
 }
 
 /** The portal message for a problem code from the workshops API, if it has one. */
-export function problemMessage(t: I18n['t'], code: string | undefined): string | null {
-  const known = ['token_invalid', 'token_expired', 'registration_closed', 'session_full', 'already_registered', 'invitation_expired', 'not_registered', 'no_offer', 'session_not_found', 'survey_submitted', 'rate_limited'];
-  return code && known.includes(code) ? t(`ws.problem.${code}` as MessageKey) : null;
-}
+export const problemMessage = problemMessages('ws.problem', [
+  'token_invalid',
+  'token_expired',
+  'registration_closed',
+  'session_full',
+  'already_registered',
+  'invitation_expired',
+  'not_registered',
+  'no_offer',
+  'session_not_found',
+  'survey_submitted',
+  'rate_limited',
+]);

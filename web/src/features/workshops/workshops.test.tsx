@@ -1,8 +1,9 @@
 import { fireEvent, screen, waitFor } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { jsonResponse, renderWithProviders } from '../../components/testing';
-import { formatLocal, textIn, type InvitationPage as Page } from './api';
+import { formatLocal, type InvitationPage as Page } from './api';
 import { FeedbackChart } from './FeedbackChart';
+import { textIn } from '../../components/texts';
 import { InvitationPage } from './InvitationPage';
 
 afterEach(() => {

@@ -6,6 +6,8 @@ export const ar: Catalogue = {
   'app.name': 'شبكة الابتكار',
   'app.skipToContent': 'تخطَّ إلى المحتوى الرئيسي',
   'app.footer': 'منصة تتعلم فيها الجهات الحكومية بعضها من بعض وتطبّق أفضل الممارسات.',
+  'app.loadingPage': 'جارٍ تحميل الصفحة…',
+  'app.pageLoadFailed': 'تعذّر تحميل الصفحة. تحقّق من اتصالك ثم أعد تحميل الصفحة.',
 
   'language.label': 'اللغة',
 

@@ -8,6 +8,8 @@ export const en = {
   'app.name': 'Innovation Network',
   'app.skipToContent': 'Skip to main content',
   'app.footer': 'A platform where public organisations learn from each other and adopt good practice.',
+  'app.loadingPage': 'Loading the page…',
+  'app.pageLoadFailed': 'The page could not be loaded. Check your connection and reload the page.',
 
   'language.label': 'Language',
 

@@ -6,6 +6,8 @@ export const he: Catalogue = {
   'app.name': 'רשת החדשנות',
   'app.skipToContent': 'דילוג לתוכן הראשי',
   'app.footer': 'פלטפורמה שבה ארגונים ציבוריים לומדים זה מזה ומאמצים פרקטיקות מיטביות.',
+  'app.loadingPage': 'הדף נטען…',
+  'app.pageLoadFailed': 'לא ניתן היה לטעון את הדף. בדקו את החיבור וטענו את הדף מחדש.',
 
   'language.label': 'שפה',
 

@@ -6,6 +6,8 @@ export const hu: Catalogue = {
   'app.name': 'Innovációs Hálózat',
   'app.skipToContent': 'Ugrás a fő tartalomra',
   'app.footer': 'Platform, amelyen a közszféra szervezetei egymástól tanulnak, és bevált gyakorlatokat vezetnek be.',
+  'app.loadingPage': 'Az oldal betöltése…',
+  'app.pageLoadFailed': 'Az oldalt nem sikerült betölteni. Ellenőrizze a kapcsolatot, és töltse be újra az oldalt.',
 
   'language.label': 'Nyelv',
 

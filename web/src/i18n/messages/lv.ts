@@ -6,6 +6,8 @@ export const lv: Catalogue = {
   'app.name': 'Inovāciju tīkls',
   'app.skipToContent': 'Pāriet uz galveno saturu',
   'app.footer': 'Platforma, kurā publiskā sektora organizācijas mācās cita no citas un ievieš labo praksi.',
+  'app.loadingPage': 'Lapa tiek ielādēta…',
+  'app.pageLoadFailed': 'Lapu neizdevās ielādēt. Pārbaudiet savienojumu un pārlādējiet lapu.',
 
   'language.label': 'Valoda',
 

@@ -6,6 +6,8 @@ export const pl: Catalogue = {
   'app.name': 'Sieć Innowacji',
   'app.skipToContent': 'Przejdź do treści głównej',
   'app.footer': 'Platforma, na której instytucje publiczne uczą się od siebie nawzajem i wdrażają dobre praktyki.',
+  'app.loadingPage': 'Wczytywanie strony…',
+  'app.pageLoadFailed': 'Nie udało się wczytać strony. Sprawdź połączenie i odśwież stronę.',
 
   'language.label': 'Język',
 

@@ -112,6 +112,7 @@ export const cohortsAr: TranslationOf<typeof cohortsEn> = {
   'cohort.problem.not_participant': 'لست (أو لم تعد) مشاركًا في هذه الدفعة.',
   'cohort.problem.token_invalid': 'هذا الرابط غير صالح. تأكد من نسخ الرابط كاملًا من الرسالة.',
   'cohort.problem.token_expired': 'انتهت صلاحية هذا الرابط.',
+  'cohort.problem.rate_limited': 'طلبات كثيرة جدًا. انتظر بضع دقائق ثم حاول مجددًا.',
   'cohort.onb.title': 'انضمامك',
   'cohort.onb.welcome': 'مرحبًا، {name}',
   'cohort.onb.intro': 'أنت تنضم إلى {cohort} من {programme}. أكمل ملفك الشخصي، وامنح موافقتك، وصِف تحدي الإدارة الذي تحمله.',

@@ -112,6 +112,7 @@ export const cohortsBg: TranslationOf<typeof cohortsEn> = {
   'cohort.problem.not_participant': 'Не сте (вече) участник в това издание.',
   'cohort.problem.token_invalid': 'Връзката не е валидна. Проверете дали сте копирали цялата връзка.',
   'cohort.problem.token_expired': 'Връзката е изтекла.',
+  'cohort.problem.rate_limited': 'Твърде много заявки. Изчакайте няколко минути и опитайте отново.',
   'cohort.onb.title': 'Вашето включване',
   'cohort.onb.welcome': 'Добре дошли, {name}',
   'cohort.onb.intro': 'Присъединявате се към {cohort} на {programme}. Попълнете профила си, дайте съгласие и опишете управленското предизвикателство, което носите.',

@@ -112,6 +112,7 @@ export const cohortsEl: TranslationOf<typeof cohortsEn> = {
   'cohort.problem.not_participant': 'Δεν είστε (πλέον) συμμετέχων σε αυτόν τον κύκλο.',
   'cohort.problem.token_invalid': 'Ο σύνδεσμος δεν είναι έγκυρος. Ελέγξτε ότι αντιγράψατε ολόκληρο τον σύνδεσμο.',
   'cohort.problem.token_expired': 'Ο σύνδεσμος έχει λήξει.',
+  'cohort.problem.rate_limited': 'Πάρα πολλά αιτήματα. Περιμένετε λίγα λεπτά και δοκιμάστε ξανά.',
   'cohort.onb.title': 'Η ένταξή σας',
   'cohort.onb.welcome': 'Καλώς ήρθατε, {name}',
   'cohort.onb.intro': 'Εντάσσεστε στον κύκλο {cohort} του προγράμματος {programme}. Συμπληρώστε το προφίλ σας, δώστε τη συγκατάθεσή σας και περιγράψτε την πρόκληση διοίκησης που φέρνετε.',

@@ -111,6 +111,7 @@ export const cohortsEn = {
   'cohort.problem.not_participant': 'You are not a participant of this cohort (any more).',
   'cohort.problem.token_invalid': 'This link is not valid. Check that you copied the whole link from the email.',
   'cohort.problem.token_expired': 'This link has expired.',
+  'cohort.problem.rate_limited': 'Too many requests. Please wait a few minutes and try again.',
   'cohort.onb.title': 'Your onboarding',
   'cohort.onb.welcome': 'Welcome, {name}',
   'cohort.onb.intro': 'You are joining {cohort} of {programme}. Complete your profile, give your consent and describe the management challenge you bring.',

@@ -112,6 +112,7 @@ export const cohortsHe: TranslationOf<typeof cohortsEn> = {
   'cohort.problem.not_participant': 'אינך (עוד) משתתף/ת במחזור זה.',
   'cohort.problem.token_invalid': 'הקישור אינו תקף. ודאו שהעתקתם את כל הקישור מההודעה.',
   'cohort.problem.token_expired': 'תוקף הקישור פג.',
+  'cohort.problem.rate_limited': 'יותר מדי בקשות. המתינו כמה דקות ונסו שוב.',
   'cohort.onb.title': 'הקליטה שלך',
   'cohort.onb.welcome': 'ברוכים הבאים, {name}',
   'cohort.onb.intro': 'הצטרפת ל{cohort} של {programme}. נא להשלים פרופיל, לתת הסכמה ולתאר את האתגר הניהולי שאתה מביא.',

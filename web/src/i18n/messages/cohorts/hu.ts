@@ -112,6 +112,7 @@ export const cohortsHu: TranslationOf<typeof cohortsEn> = {
   'cohort.problem.not_participant': 'Ön nem (már nem) résztvevője ennek az évfolyamnak.',
   'cohort.problem.token_invalid': 'A link érvénytelen. Ellenőrizze, hogy a teljes linket másolta-e ki.',
   'cohort.problem.token_expired': 'A link lejárt.',
+  'cohort.problem.rate_limited': 'Túl sok kérés. Várjon néhány percet, és próbálja újra.',
   'cohort.onb.title': 'Az Ön beilleszkedése',
   'cohort.onb.welcome': 'Üdvözöljük, {name}',
   'cohort.onb.intro': 'Ön csatlakozik: {cohort}, {programme}. Töltse ki a profilját, adja meg hozzájárulását, és írja le vezetői kihívását.',

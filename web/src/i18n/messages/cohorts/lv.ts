@@ -112,6 +112,7 @@ export const cohortsLv: TranslationOf<typeof cohortsEn> = {
   'cohort.problem.not_participant': 'Jūs (vairs) neesat šīs grupas dalībnieks.',
   'cohort.problem.token_invalid': 'Saite nav derīga. Pārbaudiet, vai nokopējāt visu saiti.',
   'cohort.problem.token_expired': 'Saites derīgums ir beidzies.',
+  'cohort.problem.rate_limited': 'Pārāk daudz pieprasījumu. Pagaidiet dažas minūtes un mēģiniet vēlreiz.',
   'cohort.onb.title': 'Jūsu uzņemšana',
   'cohort.onb.welcome': 'Laipni lūdzam, {name}',
   'cohort.onb.intro': 'Jūs pievienojaties {cohort} programmā {programme}. Aizpildiet profilu, dodiet piekrišanu un aprakstiet vadības izaicinājumu, ko ienesat.',

@@ -112,6 +112,7 @@ export const cohortsPl: TranslationOf<typeof cohortsEn> = {
   'cohort.problem.not_participant': 'Nie jesteś (już) uczestnikiem tej edycji.',
   'cohort.problem.token_invalid': 'Ten link jest nieprawidłowy. Sprawdź, czy skopiowano cały link z wiadomości.',
   'cohort.problem.token_expired': 'Ten link wygasł.',
+  'cohort.problem.rate_limited': 'Zbyt wiele żądań. Odczekaj kilka minut i spróbuj ponownie.',
   'cohort.onb.title': 'Twoje wdrożenie',
   'cohort.onb.welcome': 'Witamy, {name}',
   'cohort.onb.intro': 'Dołączasz do: {cohort}, program {programme}. Uzupełnij profil, wyraź zgodę i opisz wyzwanie menedżerskie, z którym przychodzisz.',

@@ -1,0 +1,5 @@
+export const workflowsPath = '/admin/workflows';
+
+export function workflowPath(instanceId: string): string {
+  return `${workflowsPath}/${encodeURIComponent(instanceId)}`;
+}

@@ -1,0 +1,2 @@
+export const newsletterPath = '/newsletter';
+export const newsletterConfirmPath = '/newsletter/confirm';
