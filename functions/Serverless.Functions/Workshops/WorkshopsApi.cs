@@ -116,7 +116,7 @@ public static class WorkshopsApi
     }
 
     public static async Task<Results<Ok<Series>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateSeriesAsync(
-        string seriesId, SeriesRequest request, WorkshopStore store, RegistrationService registrations, IAuditLog audit, TimeProvider time, HttpContext context, CancellationToken cancellationToken)
+        string seriesId, SeriesRequest request, WorkshopStore store, InvitationResolver resolver, IAuditLog audit, TimeProvider time, HttpContext context, CancellationToken cancellationToken)
     {
         var series = await store.GetSeriesAsync(seriesId, cancellationToken);
         if (series is null)
@@ -142,13 +142,13 @@ public static class WorkshopsApi
             return RecordWrites.Changed(context);
         }
 
-        registrations.Invalidate(seriesId);
+        resolver.Invalidate(seriesId);
         await audit.RecordAsync(new AuditRecord(SeriesRecord, seriesId, "updated", before, SeriesAudit(series)), cancellationToken);
         return TypedResults.Ok(await ToContractAsync(store, series, cancellationToken));
     }
 
     public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> DeleteSeriesAsync(
-        string seriesId, WorkshopStore store, RegistrationService registrations, IAuditLog audit, HttpContext context, CancellationToken cancellationToken)
+        string seriesId, WorkshopStore store, InvitationResolver resolver, IAuditLog audit, HttpContext context, CancellationToken cancellationToken)
     {
         var series = await store.GetSeriesAsync(seriesId, cancellationToken);
         if (series is null)
@@ -181,13 +181,13 @@ public static class WorkshopsApi
             return RecordWrites.Changed(context);
         }
 
-        registrations.Invalidate(seriesId);
+        resolver.Invalidate(seriesId);
         await audit.RecordAsync(new AuditRecord(SeriesRecord, seriesId, "deleted", SeriesAudit(series)), cancellationToken);
         return TypedResults.NoContent();
     }
 
     public static async Task<Results<Created<Session>, NotFound, ValidationProblem>> CreateSessionAsync(
-        string seriesId, SessionRequest request, WorkshopStore store, RegistrationService registrations, DurableTaskClient durable, IOptions<WorkshopOptions> options, IAuditLog audit, TimeProvider time, CancellationToken cancellationToken)
+        string seriesId, SessionRequest request, WorkshopStore store, InvitationResolver resolver, DurableTaskClient durable, IOptions<WorkshopOptions> options, IAuditLog audit, TimeProvider time, CancellationToken cancellationToken)
     {
         if (await store.GetSeriesAsync(seriesId, cancellationToken) is null)
         {
@@ -225,13 +225,13 @@ public static class WorkshopsApi
         }
 
         await ScheduleReminderAsync(store, durable, options.Value, session, cancellationToken);
-        registrations.Invalidate(seriesId);
+        resolver.Invalidate(seriesId);
         await audit.RecordAsync(new AuditRecord(SessionRecord, seriesId + "/" + session.Id, "created", After: SessionAudit(session)), cancellationToken);
         return TypedResults.Created($"/api/workshops/series/{seriesId}/sessions/{session.Id}", session.ToContract(WorkshopMapping.SeatsOf(counter, [], session.Id)));
     }
 
     public static async Task<Results<Ok<Session>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateSessionAsync(
-        string seriesId, string sessionId, SessionRequest request, WorkshopStore store, RegistrationService registrations, DurableTaskClient durable, IOptions<WorkshopOptions> options, IAuditLog audit, TimeProvider time, HttpContext context, CancellationToken cancellationToken)
+        string seriesId, string sessionId, SessionRequest request, WorkshopStore store, InvitationResolver resolver, WaitlistPromotion waitlist, DurableTaskClient durable, IOptions<WorkshopOptions> options, IAuditLog audit, TimeProvider time, HttpContext context, CancellationToken cancellationToken)
     {
         var session = await store.GetSessionAsync(seriesId, sessionId, cancellationToken);
         if (session is null)
@@ -272,7 +272,7 @@ public static class WorkshopsApi
             return RecordWrites.Changed(context);
         }
 
-        registrations.Invalidate(seriesId);
+        resolver.Invalidate(seriesId);
         if (moved)
         {
             await ScheduleReminderAsync(store, durable, options.Value, session, cancellationToken);
@@ -280,7 +280,7 @@ public static class WorkshopsApi
 
         if (grew)
         {
-            await registrations.PromoteAsync(seriesId, sessionId, cancellationToken);
+            await waitlist.PromoteAsync(seriesId, sessionId, cancellationToken);
         }
 
         await audit.RecordAsync(new AuditRecord(SessionRecord, seriesId + "/" + sessionId, "updated", before, SessionAudit(session)), cancellationToken);
@@ -290,7 +290,7 @@ public static class WorkshopsApi
     }
 
     public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> DeleteSessionAsync(
-        string seriesId, string sessionId, WorkshopStore store, RegistrationService registrations, IAuditLog audit, HttpContext context, CancellationToken cancellationToken)
+        string seriesId, string sessionId, WorkshopStore store, InvitationResolver resolver, IAuditLog audit, HttpContext context, CancellationToken cancellationToken)
     {
         var session = await store.GetSessionAsync(seriesId, sessionId, cancellationToken);
         if (session is null)
@@ -320,7 +320,7 @@ public static class WorkshopsApi
             return RecordWrites.Changed(context);
         }
 
-        registrations.Invalidate(seriesId);
+        resolver.Invalidate(seriesId);
         await audit.RecordAsync(new AuditRecord(SessionRecord, seriesId + "/" + sessionId, "deleted", SessionAudit(session)), cancellationToken);
         return TypedResults.NoContent();
     }
@@ -396,7 +396,7 @@ public static class WorkshopsApi
             return RecordWrites.Changed(context);
         }
 
-        await audit.RecordAsync(new AuditRecord(RegistrationService.RecordType, seriesId + "/" + personId, "attendance-marked", before, row.ToAudit()), cancellationToken);
+        await audit.RecordAsync(new AuditRecord(WorkshopMapping.RegistrationRecordType, seriesId + "/" + personId, "attendance-marked", before, row.ToAudit()), cancellationToken);
         var positions = WorkshopMapping.WaitlistPositions([row]);
         return TypedResults.Ok(row.ToContract(positions.TryGetValue(row.PersonId, out var p) ? p : null));
     }
@@ -419,7 +419,7 @@ public static class WorkshopsApi
         foreach (var row in attendees)
         {
             var token = await links.IssueSurveyAsync(seriesId, sessionId, row.PersonId, options.Value.SurveyLinkLifetime, cancellationToken);
-            var result = await email.SendAsync(emails.Survey($"workshop-survey/{seriesId}/{sessionId}/{row.PersonId}", RegistrationService.Recipient(row), session, links.SurveyLink(token)), cancellationToken);
+            var result = await email.SendAsync(emails.Survey($"workshop-survey/{seriesId}/{sessionId}/{row.PersonId}", RegistrationEmails.Recipient(row), session, links.SurveyLink(token)), cancellationToken);
             if (result == EmailOutboxResult.Queued)
             {
                 sent++;
