@@ -248,10 +248,10 @@ public static class NominationsApi
     }
 
     public static async Task<Results<Ok<Nomination>, NotFound, ValidationProblem, ProblemHttpResult>> DecideAsync(
-        string callId, string nominationId, DecisionRequest? request, NominationStore store, PeopleStore people, NominationEmails emails, IEmailSender email, IAuditLog audit, DurableTaskClient durable, IOptions<NominationOptions> options, TimeProvider time, ClaimsPrincipal user, HttpContext context, CancellationToken cancellationToken)
+        string callId, string nominationId, DecisionRequest? request, [AsParameters] NominationServices services, ClaimsPrincipal user, HttpContext context, CancellationToken cancellationToken)
     {
-        var call = await store.GetCallAsync(callId, cancellationToken);
-        var nomination = await store.GetNominationAsync(callId, nominationId, cancellationToken);
+        var call = await services.Store.GetCallAsync(callId, cancellationToken);
+        var nomination = await services.Store.GetNominationAsync(callId, nominationId, cancellationToken);
         if (call is null || nomination is null || nomination.Status == NominationStatus.Draft)
         {
             return TypedResults.NotFound();
@@ -268,7 +268,7 @@ public static class NominationsApi
         }
 
         var before = nomination.ToAudit();
-        var now = time.GetUtcNow();
+        var now = services.Time.GetUtcNow();
         nomination.Status = request.Decision;
         nomination.DecidedAt = now;
         nomination.DecidedBy = user.PersonId();
@@ -276,26 +276,26 @@ public static class NominationsApi
         nomination.ETag = context.IfMatchOr(nomination.ETag);
         try
         {
-            await store.UpdateAsync(nomination, cancellationToken);
+            await services.Store.UpdateAsync(nomination, cancellationToken);
         }
         catch (WriteConflictException)
         {
             return RecordWrites.Changed(context);
         }
 
-        await audit.RecordAsync(new AuditRecord(NominationRecord, $"{callId}/{nominationId}", "decided", before, nomination.ToAudit()), cancellationToken);
+        await services.Audit.RecordAsync(new AuditRecord(NominationRecord, $"{callId}/{nominationId}", "decided", before, nomination.ToAudit()), cancellationToken);
         if (request.Decision == NominationStatus.Selected)
         {
-            await TradeApi.StartProjectAsync(nomination, user.PersonId() ?? "", store, durable, options.Value, time, cancellationToken);
+            await TradeApi.StartProjectAsync(nomination, user.PersonId() ?? "", services.Store, services.Durable, services.Options.Value, services.Time, cancellationToken);
         }
 
-        if (await people.GetAsync(nomination.SubmitterId, cancellationToken) is { } submitter)
+        if (await services.People.GetAsync(nomination.SubmitterId, cancellationToken) is { } submitter)
         {
             var comments = call.ShareComments
-                ? (await store.ListAssignmentsAsync(callId, nominationId, cancellationToken)).Where(a => a.Status == AssignmentStatus.Submitted && !string.IsNullOrWhiteSpace(a.Comment)).OrderBy(a => a.AnsweredAt).Select(a => a.Comment!).ToList()
+                ? (await services.Store.ListAssignmentsAsync(callId, nominationId, cancellationToken)).Where(a => a.Status == AssignmentStatus.Submitted && !string.IsNullOrWhiteSpace(a.Comment)).OrderBy(a => a.AnsweredAt).Select(a => a.Comment!).ToList()
                 : [];
-            await email.SendAsync(
-                emails.Decision($"nomination-decision/{callId}/{nominationId}", new NominationEmails.Recipient(submitter.Email, submitter.Name, submitter.PreferredLanguage), call, nomination, request.Decision == NominationStatus.Selected, comments),
+            await services.Email.SendAsync(
+                services.Emails.Decision($"nomination-decision/{callId}/{nominationId}", new NominationEmails.Recipient(submitter.Email, submitter.Name, submitter.PreferredLanguage), call, nomination, request.Decision == NominationStatus.Selected, comments),
                 cancellationToken);
         }
 
@@ -320,16 +320,16 @@ public static class NominationsApi
     }
 
     public static async Task<Results<Created<Nomination>, NotFound, ValidationProblem, ProblemHttpResult>> CreateNominationAsync(
-        string callId, NominationRequest request, NominationStore store, PeopleStore people, NominationEmails emails, IEmailSender email, IAuditLog audit, TimeProvider time, ClaimsPrincipal user, HttpContext context, CancellationToken cancellationToken)
+        string callId, NominationRequest request, [AsParameters] NominationServices services, ClaimsPrincipal user, HttpContext context, CancellationToken cancellationToken)
     {
-        var call = await store.GetCallAsync(callId, cancellationToken);
-        var now = time.GetUtcNow();
+        var call = await services.Store.GetCallAsync(callId, cancellationToken);
+        var now = services.Time.GetUtcNow();
         if (call is null || call.OpensAt > now)
         {
             return TypedResults.NotFound();
         }
 
-        var me = await people.GetAsync(user.PersonId() ?? "", cancellationToken);
+        var me = await services.People.GetAsync(user.PersonId() ?? "", cancellationToken);
         if (me?.OrganisationId is not { Length: > 0 } organisationId)
         {
             return CodedProblem.Create(context, StatusCodes.Status403Forbidden, "nom_no_organisation");
@@ -357,11 +357,11 @@ public static class NominationsApi
             CreatedAt = now,
         };
         Apply(request, nomination, now);
-        await store.AddAsync(nomination, cancellationToken);
-        await audit.RecordAsync(new AuditRecord(NominationRecord, $"{callId}/{nomination.Id}", submitting ? "submitted" : "created", After: nomination.ToAudit()), cancellationToken);
+        await services.Store.AddAsync(nomination, cancellationToken);
+        await services.Audit.RecordAsync(new AuditRecord(NominationRecord, $"{callId}/{nomination.Id}", submitting ? "submitted" : "created", After: nomination.ToAudit()), cancellationToken);
         if (submitting)
         {
-            await SendConfirmationAsync(call, nomination, me, emails, email, cancellationToken);
+            await SendConfirmationAsync(call, nomination, me, services.Emails, services.Email, cancellationToken);
         }
 
         return TypedResults.Created($"/api/nominations/calls/{callId}/nominations/{nomination.Id}", nomination.ToContract());
@@ -381,11 +381,11 @@ public static class NominationsApi
     }
 
     public static async Task<Results<Ok<Nomination>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateNominationAsync(
-        string callId, string nominationId, NominationRequest request, NominationStore store, PeopleStore people, NominationEmails emails, IEmailSender email, IAuditLog audit, TimeProvider time, ClaimsPrincipal user, HttpContext context, CancellationToken cancellationToken)
+        string callId, string nominationId, NominationRequest request, [AsParameters] NominationServices services, ClaimsPrincipal user, HttpContext context, CancellationToken cancellationToken)
     {
-        var call = await store.GetCallAsync(callId, cancellationToken);
-        var nomination = await store.GetNominationAsync(callId, nominationId, cancellationToken);
-        var me = await people.GetAsync(user.PersonId() ?? "", cancellationToken);
+        var call = await services.Store.GetCallAsync(callId, cancellationToken);
+        var nomination = await services.Store.GetNominationAsync(callId, nominationId, cancellationToken);
+        var me = await services.People.GetAsync(user.PersonId() ?? "", cancellationToken);
         if (call is null || nomination is null || me is null || me.OrganisationId != nomination.OrganisationId)
         {
             return TypedResults.NotFound();
@@ -398,7 +398,7 @@ public static class NominationsApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        var now = time.GetUtcNow();
+        var now = services.Time.GetUtcNow();
         if (!call.IsOpen(now))
         {
             return CodedProblem.Create(context, StatusCodes.Status400BadRequest, "nom_call_closed");
@@ -414,41 +414,41 @@ public static class NominationsApi
         nomination.ETag = context.IfMatchOr(nomination.ETag);
         try
         {
-            await store.UpdateAsync(nomination, cancellationToken);
+            await services.Store.UpdateAsync(nomination, cancellationToken);
         }
         catch (WriteConflictException)
         {
             return RecordWrites.Changed(context);
         }
 
-        await audit.RecordAsync(new AuditRecord(NominationRecord, $"{callId}/{nominationId}", submitting ? "submitted" : "updated", before, nomination.ToAudit()), cancellationToken);
+        await services.Audit.RecordAsync(new AuditRecord(NominationRecord, $"{callId}/{nominationId}", submitting ? "submitted" : "updated", before, nomination.ToAudit()), cancellationToken);
         if (submitting)
         {
-            await SendConfirmationAsync(call, nomination, me, emails, email, cancellationToken);
+            await SendConfirmationAsync(call, nomination, me, services.Emails, services.Email, cancellationToken);
         }
 
         return TypedResults.Ok(nomination.ToContract());
     }
 
     public static async Task<Results<Created<Nomination>, NotFound, ValidationProblem, ProblemHttpResult>> UploadAsync(
-        string callId, string nominationId, string? fileName, NominationStore store, PeopleStore people, IAuditLog audit, IOptions<NominationOptions> options, TimeProvider time, ClaimsPrincipal user, HttpContext context, CancellationToken cancellationToken)
+        string callId, string nominationId, string? fileName, [AsParameters] NominationServices services, ClaimsPrincipal user, HttpContext context, CancellationToken cancellationToken)
     {
-        var call = await store.GetCallAsync(callId, cancellationToken);
-        var nomination = await store.GetNominationAsync(callId, nominationId, cancellationToken);
-        var me = await people.GetAsync(user.PersonId() ?? "", cancellationToken);
+        var call = await services.Store.GetCallAsync(callId, cancellationToken);
+        var nomination = await services.Store.GetNominationAsync(callId, nominationId, cancellationToken);
+        var me = await services.People.GetAsync(user.PersonId() ?? "", cancellationToken);
         if (call is null || nomination is null || me is null || me.OrganisationId != nomination.OrganisationId)
         {
             return TypedResults.NotFound();
         }
 
-        var max = options.Value.MaxAttachmentBytes;
-        var errors = NominationValidation.ValidateAttachment(fileName, context.Request.ContentLength ?? (context.Request.Body.CanSeek ? context.Request.Body.Length : max), max, nomination.AttachmentList.Count, options.Value.MaxAttachments, out var contentType);
+        var max = services.Options.Value.MaxAttachmentBytes;
+        var errors = NominationValidation.ValidateAttachment(fileName, context.Request.ContentLength ?? (context.Request.Body.CanSeek ? context.Request.Body.Length : max), max, nomination.AttachmentList.Count, services.Options.Value.MaxAttachments, out var contentType);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
         }
 
-        if (!call.IsOpen(time.GetUtcNow()))
+        if (!call.IsOpen(services.Time.GetUtcNow()))
         {
             return CodedProblem.Create(context, StatusCodes.Status400BadRequest, "nom_call_closed");
         }
@@ -478,15 +478,15 @@ public static class NominationsApi
 
         var id = RecordWrites.NewId();
         var blobName = $"{callId}/{nominationId}/{id}";
-        var container = await store.ContainerAsync(cancellationToken);
+        var container = await services.Store.ContainerAsync(cancellationToken);
         buffer.Position = 0;
         await container.GetBlobClient(blobName).UploadAsync(buffer, new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = contentType } }, cancellationToken);
-        var info = new AttachmentInfo(id, fileName!.Trim(), contentType, buffer.Length, blobName, time.GetUtcNow());
+        var info = new AttachmentInfo(id, fileName!.Trim(), contentType, buffer.Length, blobName, services.Time.GetUtcNow());
         nomination.Attachments = TableJson.Write<List<AttachmentInfo>>([.. nomination.AttachmentList, info]);
-        nomination.UpdatedAt = time.GetUtcNow();
+        nomination.UpdatedAt = services.Time.GetUtcNow();
         try
         {
-            await store.UpdateAsync(nomination, cancellationToken);
+            await services.Store.UpdateAsync(nomination, cancellationToken);
         }
         catch (WriteConflictException)
         {
@@ -494,7 +494,7 @@ public static class NominationsApi
             return RecordWrites.Changed(context);
         }
 
-        await audit.RecordAsync(new AuditRecord(NominationRecord, $"{callId}/{nominationId}", "attachment-added", After: new { info.Id, info.FileName, info.Size }), cancellationToken);
+        await services.Audit.RecordAsync(new AuditRecord(NominationRecord, $"{callId}/{nominationId}", "attachment-added", After: new { info.Id, info.FileName, info.Size }), cancellationToken);
         return TypedResults.Created((string?)null, nomination.ToContract());
     }
 
@@ -511,10 +511,10 @@ public static class NominationsApi
     }
 
     public static async Task<Results<Ok<Nomination>, NotFound, ProblemHttpResult>> DeleteAttachmentAsync(
-        string callId, string nominationId, string attachmentId, NominationStore store, PeopleStore people, IAuditLog audit, TimeProvider time, ClaimsPrincipal user, HttpContext context, CancellationToken cancellationToken)
+        string callId, string nominationId, string attachmentId, [AsParameters] NominationServices services, ClaimsPrincipal user, HttpContext context, CancellationToken cancellationToken)
     {
-        var nomination = await store.GetNominationAsync(callId, nominationId, cancellationToken);
-        var me = await people.GetAsync(user.PersonId() ?? "", cancellationToken);
+        var nomination = await services.Store.GetNominationAsync(callId, nominationId, cancellationToken);
+        var me = await services.People.GetAsync(user.PersonId() ?? "", cancellationToken);
         if (nomination is null || me is null || me.OrganisationId != nomination.OrganisationId || nomination.AttachmentList.FirstOrDefault(a => a.Id == attachmentId) is not { } info)
         {
             return TypedResults.NotFound();
@@ -526,18 +526,18 @@ public static class NominationsApi
         }
 
         nomination.Attachments = TableJson.Write(nomination.AttachmentList.Where(a => a.Id != attachmentId).ToList());
-        nomination.UpdatedAt = time.GetUtcNow();
+        nomination.UpdatedAt = services.Time.GetUtcNow();
         try
         {
-            await store.UpdateAsync(nomination, cancellationToken);
+            await services.Store.UpdateAsync(nomination, cancellationToken);
         }
         catch (WriteConflictException)
         {
             return RecordWrites.Changed(context);
         }
 
-        await (await store.ContainerAsync(cancellationToken)).DeleteBlobIfExistsAsync(info.BlobName, cancellationToken: cancellationToken);
-        await audit.RecordAsync(new AuditRecord(NominationRecord, $"{callId}/{nominationId}", "attachment-removed", new { info.Id, info.FileName }), cancellationToken);
+        await (await services.Store.ContainerAsync(cancellationToken)).DeleteBlobIfExistsAsync(info.BlobName, cancellationToken: cancellationToken);
+        await services.Audit.RecordAsync(new AuditRecord(NominationRecord, $"{callId}/{nominationId}", "attachment-removed", new { info.Id, info.FileName }), cancellationToken);
         return TypedResults.Ok(nomination.ToContract());
     }
 

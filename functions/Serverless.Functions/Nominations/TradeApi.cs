@@ -108,10 +108,10 @@ public static class TradeApi
     }
 
     public static async Task<Results<Ok<ReportPage>, ValidationProblem, ProblemHttpResult>> SubmitReportAsync(
-        ProgressReportRequest? request, ActionTokens tokens, TradeTracker tracker, NominationStore store, PeopleStore people, DurableTaskClient durable, IAuditLog audit, TimeProvider time, HttpContext context, CancellationToken cancellationToken)
+        ProgressReportRequest? request, [AsParameters] TradeServices services, HttpContext context, CancellationToken cancellationToken)
     {
         var token = Token(context);
-        var (found, failure) = await ResolveReportAsync(tokens, tracker, token, cancellationToken);
+        var (found, failure) = await ResolveReportAsync(services.Tokens, services.Tracker, token, cancellationToken);
         if (found is null)
         {
             return TokenProblem(context, failure);
@@ -148,8 +148,8 @@ public static class TradeApi
             return CodedProblem.Create(context, StatusCodes.Status409Conflict, "nom_report_closed");
         }
 
-        var redemption = await tokens.RedeemAsync(token, TradeTracker.ReportPurpose, cancellationToken);
-        var now = time.GetUtcNow();
+        var redemption = await services.Tokens.RedeemAsync(token, TradeTracker.ReportPurpose, cancellationToken);
+        var now = services.Time.GetUtcNow();
         var report = new ProgressReportEntity
         {
             PartitionKey = ProgressReportEntity.PartitionFor(project.Id),
@@ -162,12 +162,12 @@ public static class TradeApi
             ReadyForGate = request.ReadyForGate ?? false,
             SubmittedAt = now,
         };
-        if (!redemption.Succeeded || !await store.TryAddAsync(report, cancellationToken))
+        if (!redemption.Succeeded || !await services.Store.TryAddAsync(report, cancellationToken))
         {
             return CodedProblem.Create(context, StatusCodes.Status409Conflict, "nom_report_closed");
         }
 
-        await tracker.ChangeAsync(
+        await services.Tracker.ChangeAsync(
             project.Id,
             p =>
             {
@@ -181,9 +181,9 @@ public static class TradeApi
                 return true;
             },
             cancellationToken);
-        await audit.RecordAsync(new AuditRecord("trade-project", project.Id, "report-submitted", After: new { stage = TradeStages.Name(stage), index, report.Health, report.ReadyForGate, report.Summary }) { Actor = "person:" + project.TeamLeadId }, cancellationToken);
-        await WakeAsync(durable, project.Id, TradeProjectOrchestrator.ReportEventName, new ReportEvent(stage, index, report.ReadyForGate), cancellationToken);
-        return TypedResults.Ok(await ReportPageAsync(project, stage, true, people, cancellationToken));
+        await services.Audit.RecordAsync(new AuditRecord("trade-project", project.Id, "report-submitted", After: new { stage = TradeStages.Name(stage), index, report.Health, report.ReadyForGate, report.Summary }) { Actor = "person:" + project.TeamLeadId }, cancellationToken);
+        await WakeAsync(services.Durable, project.Id, TradeProjectOrchestrator.ReportEventName, new ReportEvent(stage, index, report.ReadyForGate), cancellationToken);
+        return TypedResults.Ok(await ReportPageAsync(project, stage, true, services.People, cancellationToken));
     }
 
     public static async Task<Results<Ok<GatePage>, ProblemHttpResult>> GetGateAsync(ActionTokens tokens, TradeTracker tracker, NominationStore store, PeopleStore people, HttpContext context, CancellationToken cancellationToken)
@@ -199,10 +199,10 @@ public static class TradeApi
     }
 
     public static async Task<Results<Ok<GatePage>, ValidationProblem, ProblemHttpResult>> DecideGateAsync(
-        GateRequest? request, ActionTokens tokens, TradeTracker tracker, NominationStore store, PeopleStore people, DurableTaskClient durable, IAuditLog audit, HttpContext context, CancellationToken cancellationToken)
+        GateRequest? request, [AsParameters] TradeServices services, HttpContext context, CancellationToken cancellationToken)
     {
         var token = Token(context);
-        var (found, failure) = await ResolveGateAsync(tokens, tracker, token, cancellationToken);
+        var (found, failure) = await ResolveGateAsync(services.Tokens, services.Tracker, token, cancellationToken);
         if (found is null)
         {
             return TokenProblem(context, failure);
@@ -230,16 +230,16 @@ public static class TradeApi
             return CodedProblem.Create(context, StatusCodes.Status409Conflict, "nom_gate_closed");
         }
 
-        var redemption = await tokens.RedeemAsync(token, TradeTracker.GatePurpose, cancellationToken);
+        var redemption = await services.Tokens.RedeemAsync(token, TradeTracker.GatePurpose, cancellationToken);
         var approved = request!.Decision == "approve";
-        if (!redemption.Succeeded || !await tracker.ChangeAsync(project.Id, p => CloseGate(p, stage), cancellationToken))
+        if (!redemption.Succeeded || !await services.Tracker.ChangeAsync(project.Id, p => CloseGate(p, stage), cancellationToken))
         {
             return CodedProblem.Create(context, StatusCodes.Status409Conflict, "nom_gate_closed");
         }
 
-        await audit.RecordAsync(new AuditRecord("trade-project", project.Id, approved ? "gate-approved" : "gate-rejected", After: new { stage = TradeStages.Name(stage), comment = request.Comment?.Trim() }) { Actor = "person:" + project.GateApproverId }, cancellationToken);
-        await WakeAsync(durable, project.Id, TradeProjectOrchestrator.GateEventName, approved, cancellationToken);
-        return TypedResults.Ok(await GatePageAsync((await tracker.GetAsync(project.Id, cancellationToken))!, stage, store, people, cancellationToken));
+        await services.Audit.RecordAsync(new AuditRecord("trade-project", project.Id, approved ? "gate-approved" : "gate-rejected", After: new { stage = TradeStages.Name(stage), comment = request.Comment?.Trim() }) { Actor = "person:" + project.GateApproverId }, cancellationToken);
+        await WakeAsync(services.Durable, project.Id, TradeProjectOrchestrator.GateEventName, approved, cancellationToken);
+        return TypedResults.Ok(await GatePageAsync((await services.Tracker.GetAsync(project.Id, cancellationToken))!, stage, services.Store, services.People, cancellationToken));
     }
 
     /// <summary>A project written without its tracking running (demo data) wakes nothing: the provider drops the event, and the record is what counts.</summary>

@@ -59,37 +59,37 @@ public static class InvitationApi
     }
 
     public static async Task<Results<Ok<InvitationPage>, ProblemHttpResult>> GetAsync(
-        RegistrationService registrations, WorkshopStore store, TimeProvider time, HttpContext context, CancellationToken cancellationToken)
+        InvitationResolver resolver, WorkshopStore store, TimeProvider time, HttpContext context, CancellationToken cancellationToken)
     {
-        var (invitation, failure) = await registrations.ResolveAsync(Token(context), cancellationToken);
+        var (invitation, failure) = await resolver.ResolveAsync(Token(context), cancellationToken);
         if (invitation is null)
         {
             return TokenProblem(context, failure);
         }
 
         context.Response.Headers.CacheControl = "no-store";
-        return TypedResults.Ok(await PageAsync(invitation, store, registrations, time, cancellationToken));
+        return TypedResults.Ok(await PageAsync(invitation, store, resolver, time, cancellationToken));
     }
 
     public static Task<Results<Created<InvitationPage>, Ok<InvitationPage>, ValidationProblem, ProblemHttpResult>> RegisterAsync(
-        RegisterRequest? request, RegistrationService registrations, WorkshopStore store, TimeProvider time, HttpContext context, CancellationToken cancellationToken) =>
-        ActAsync(context, registrations, store, time, (c, ct) => registrations.RegisterAsync(c, request ?? new RegisterRequest(null, null, null), MessagesFor(context, c), ct), cancellationToken, forNewRegistration: true);
+        RegisterRequest? request, InvitationAnswers answers, InvitationResolver resolver, WorkshopStore store, TimeProvider time, HttpContext context, CancellationToken cancellationToken) =>
+        ActAsync(context, resolver, store, time, (c, ct) => answers.RegisterAsync(c, request ?? new RegisterRequest(null, null, null), MessagesFor(context, c), ct), cancellationToken, forNewRegistration: true);
 
     public static Task<Results<Created<InvitationPage>, Ok<InvitationPage>, ValidationProblem, ProblemHttpResult>> ChangeAsync(
-        ChangeRequest? request, RegistrationService registrations, WorkshopStore store, TimeProvider time, HttpContext context, CancellationToken cancellationToken) =>
-        ActAsync(context, registrations, store, time, (c, ct) => registrations.ChangeAsync(c, request ?? new ChangeRequest(null, null), MessagesFor(context, c), ct), cancellationToken);
+        ChangeRequest? request, RegistrationChanges changes, InvitationResolver resolver, WorkshopStore store, TimeProvider time, HttpContext context, CancellationToken cancellationToken) =>
+        ActAsync(context, resolver, store, time, (c, ct) => changes.ChangeAsync(c, request ?? new ChangeRequest(null, null), MessagesFor(context, c), ct), cancellationToken);
 
     public static Task<Results<Created<InvitationPage>, Ok<InvitationPage>, ValidationProblem, ProblemHttpResult>> CancelAsync(
-        RegistrationService registrations, WorkshopStore store, TimeProvider time, HttpContext context, CancellationToken cancellationToken) =>
-        ActAsync(context, registrations, store, time, registrations.CancelAsync, cancellationToken);
+        RegistrationChanges changes, InvitationResolver resolver, WorkshopStore store, TimeProvider time, HttpContext context, CancellationToken cancellationToken) =>
+        ActAsync(context, resolver, store, time, changes.CancelAsync, cancellationToken);
 
     public static Task<Results<Created<InvitationPage>, Ok<InvitationPage>, ValidationProblem, ProblemHttpResult>> AcceptOfferAsync(
-        RegistrationService registrations, WorkshopStore store, TimeProvider time, HttpContext context, CancellationToken cancellationToken) =>
-        ActAsync(context, registrations, store, time, registrations.AcceptOfferAsync, cancellationToken);
+        WaitlistPromotion waitlist, InvitationResolver resolver, WorkshopStore store, TimeProvider time, HttpContext context, CancellationToken cancellationToken) =>
+        ActAsync(context, resolver, store, time, waitlist.AcceptOfferAsync, cancellationToken);
 
     public static Task<Results<Created<InvitationPage>, Ok<InvitationPage>, ValidationProblem, ProblemHttpResult>> DeclineAsync(
-        RegistrationService registrations, WorkshopStore store, TimeProvider time, HttpContext context, CancellationToken cancellationToken) =>
-        ActAsync(context, registrations, store, time, registrations.DeclineAsync, cancellationToken);
+        InvitationAnswers answers, InvitationResolver resolver, WorkshopStore store, TimeProvider time, HttpContext context, CancellationToken cancellationToken) =>
+        ActAsync(context, resolver, store, time, answers.DeclineAsync, cancellationToken);
 
     public static async Task<Results<Ok<SurveyPage>, ProblemHttpResult>> GetSurveyAsync(InvitationLinks links, WorkshopStore store, PeopleStore people, HttpContext context, CancellationToken cancellationToken)
     {
@@ -151,7 +151,7 @@ public static class InvitationApi
 
     private static async Task<Results<Created<InvitationPage>, Ok<InvitationPage>, ValidationProblem, ProblemHttpResult>> ActAsync(
         HttpContext context,
-        RegistrationService registrations,
+        InvitationResolver resolver,
         WorkshopStore store,
         TimeProvider time,
         Func<InvitationContext, CancellationToken, Task<RegistrationResult>> action,
@@ -159,8 +159,8 @@ public static class InvitationApi
         bool forNewRegistration = false)
     {
         var (invitation, failure) = forNewRegistration
-            ? await registrations.ResolveForRegistrationAsync(Token(context), cancellationToken)
-            : await registrations.ResolveAsync(Token(context), cancellationToken);
+            ? await resolver.ResolveForRegistrationAsync(Token(context), cancellationToken)
+            : await resolver.ResolveAsync(Token(context), cancellationToken);
         if (invitation is null)
         {
             return TokenProblem(context, failure);
@@ -184,14 +184,14 @@ public static class InvitationApi
             Registration = result.Registration ?? invitation.Registration,
             Invitation = registered ? invitation.Invitation : await store.GetInvitationAsync(invitation.Campaign.Id, invitation.Person.Id, cancellationToken) ?? invitation.Invitation,
         };
-        var page = await PageAsync(after, store, registrations, time, cancellationToken, result.WaitlistPosition, registered ? InvitationStatus.Registered : null, result.Counters);
+        var page = await PageAsync(after, store, resolver, time, cancellationToken, result.WaitlistPosition, registered ? InvitationStatus.Registered : null, result.Counters);
         return result.Status == StatusCodes.Status201Created ? TypedResults.Created((string?)null, page) : TypedResults.Ok(page);
     }
 
     private static async Task<InvitationPage> PageAsync(
         InvitationContext c,
         WorkshopStore store,
-        RegistrationService registrations,
+        InvitationResolver resolver,
         TimeProvider time,
         CancellationToken cancellationToken,
         int? knownPosition = null,
@@ -204,7 +204,7 @@ public static class InvitationApi
         var counters = knownCounters is not null && c.Sessions.All(s => knownCounters.ContainsKey(s.Id))
             ? knownCounters
             : (await store.GetCountersAsync(c.Series.Id, c.Sessions.Select(s => s.Id), cancellationToken)).ToDictionary(x => x.SessionId, x => new SeatCount(x.Capacity, x.Taken));
-        var organisationName = await registrations.OrganisationNameAsync(c.Person.OrganisationId, c.Person.PreferredLanguage, cancellationToken);
+        var organisationName = await resolver.OrganisationNameAsync(c.Person.OrganisationId, c.Person.PreferredLanguage, cancellationToken);
         int? position = knownPosition;
         if (position is null && c.Registration is { Status: RegistrationStatus.Waitlisted } waiting)
         {

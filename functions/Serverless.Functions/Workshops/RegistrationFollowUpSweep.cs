@@ -6,7 +6,7 @@ namespace Serverless.Functions.Workshops;
 /// Finishes registrations whose request stopped after the seat was granted (see
 /// <see cref="RegistrationEntity.FollowUpDueAt"/>): rows owed for longer than a request can take.
 /// </summary>
-public sealed class RegistrationFollowUpSweep(WorkshopStore store, RegistrationService registrations, TimeProvider time) : IMaintenanceSweep
+public sealed class RegistrationFollowUpSweep(WorkshopStore store, RegistrationFollowUps followUps, RegistrationEmails emails, TimeProvider time) : IMaintenanceSweep
 {
     /// <summary>A request finishes its own follow-up well within this.</summary>
     public static readonly TimeSpan Grace = TimeSpan.FromMinutes(1);
@@ -23,13 +23,13 @@ public sealed class RegistrationFollowUpSweep(WorkshopStore store, RegistrationS
             {
                 if (!places.TryGetValue(row.SeriesId, out var series))
                 {
-                    places[row.SeriesId] = series = await registrations.WaitlistPlacesAsync(row.SeriesId, cancellationToken);
+                    places[row.SeriesId] = series = await emails.WaitlistPlacesAsync(row.SeriesId, cancellationToken);
                 }
 
                 place = series.TryGetValue(row.PersonId, out var p) ? p : null;
             }
 
-            if (await registrations.CompleteFollowUpAsync(row, place, cancellationToken))
+            if (await followUps.CompleteAsync(row, place, cancellationToken))
             {
                 completed++;
             }

@@ -28,7 +28,7 @@ public sealed class CountInvitations(WorkshopStore store) : TaskActivity<string,
 /// </summary>
 public sealed class SendWorkshopInvitations(
     WorkshopStore store,
-    RegistrationService registrations,
+    InvitationResolver resolver,
     InvitationLinks links,
     WorkshopEmails emails,
     IEmailSender email,
@@ -64,7 +64,7 @@ public sealed class SendWorkshopInvitations(
             return invitation.Status is InvitationStatus.Bounced ? InvitationStatus.Bounced : InvitationStatus.Sent;
         }
 
-        var (series, sessions) = await registrations.SeriesAsync(input.SeriesId, CancellationToken.None);
+        var (series, sessions) = await resolver.SeriesAsync(input.SeriesId, CancellationToken.None);
         if (!RegistryValidation.IsValidEmail(invitation.Email) || series is null)
         {
             await SetStatusAsync(invitation, InvitationStatus.Bounced, series is null ? "The series was deleted." : "No valid email address.");
@@ -73,7 +73,7 @@ public sealed class SendWorkshopInvitations(
 
         var until = LinkExpiry(sessions, input.DeadlineUtc, options.Value, time);
         var to = new WorkshopEmails.Recipient(invitation.PersonId, invitation.Email, invitation.Name, invitation.Language);
-        var token = await registrations.IssueInvitationLinkAsync(input.CampaignId, to, invitation.OrganisationId, until, CancellationToken.None);
+        var token = await resolver.IssueInvitationLinkAsync(input.CampaignId, to, invitation.OrganisationId, until, CancellationToken.None);
         var message = emails.Invitation(
             MessageKey(input.CampaignId, invitation.PersonId),
             to,
@@ -126,7 +126,7 @@ public sealed class SendWorkshopInvitations(
 public sealed class SendInvitationReminders(
     WorkshopStore store,
     PeopleStore people,
-    RegistrationService registrations,
+    InvitationResolver resolver,
     InvitationLinks links,
     WorkshopEmails emails,
     IEmailSender email,
@@ -158,7 +158,7 @@ public sealed class SendInvitationReminders(
     {
         var invitation = await store.GetInvitationAsync(input.CampaignId, personId, CancellationToken.None);
         var person = await people.GetAsync(personId, CancellationToken.None);
-        var (series, sessions) = await registrations.SeriesAsync(input.SeriesId, CancellationToken.None);
+        var (series, sessions) = await resolver.SeriesAsync(input.SeriesId, CancellationToken.None);
         if (invitation is not { Status: InvitationStatus.Sent } || person is null || series is null)
         {
             return false;
@@ -166,7 +166,7 @@ public sealed class SendInvitationReminders(
 
         var until = SendWorkshopInvitations.LinkExpiry(sessions, input.DeadlineUtc, options.Value, time);
         var to = new WorkshopEmails.Recipient(person.Id, person.Email, person.Name, person.PreferredLanguage);
-        var token = await registrations.IssueInvitationLinkAsync(input.CampaignId, to, person.OrganisationId ?? "", until, CancellationToken.None);
+        var token = await resolver.IssueInvitationLinkAsync(input.CampaignId, to, person.OrganisationId ?? "", until, CancellationToken.None);
         await email.SendAsync(
             emails.Invitation(
                 $"workshop-invitation-reminder/{input.CampaignId}/{person.Id}",
@@ -239,16 +239,16 @@ public sealed class ExpireInvitations(WorkshopStore store, IAuditLog audit, Time
 }
 
 /// <summary>Lapses a waitlist offer that was not taken in time; the seat goes to the next person.</summary>
-public sealed class LapseWaitlistOffer(RegistrationService registrations) : TaskActivity<WaitlistOfferOrchestrator.Input, bool>
+public sealed class LapseWaitlistOffer(WaitlistPromotion waitlist) : TaskActivity<WaitlistOfferOrchestrator.Input, bool>
 {
     public override Task<bool> RunAsync(TaskActivityContext context, WaitlistOfferOrchestrator.Input input) =>
-        registrations.LapseOfferAsync(input.SeriesId, input.PersonId, input.OfferId, CancellationToken.None);
+        waitlist.LapseOfferAsync(input.SeriesId, input.PersonId, input.OfferId, CancellationToken.None);
 }
 
 /// <summary>Emails the reminder to everyone with a seat in the session (email key: session + start + person).</summary>
 public sealed class SendSessionReminders(
     WorkshopStore store,
-    RegistrationService registrations,
+    InvitationResolver resolver,
     InvitationLinks links,
     WorkshopEmails emails,
     IEmailSender email,
@@ -264,7 +264,7 @@ public sealed class SendSessionReminders(
             return 0;
         }
 
-        var (_, sessions) = await registrations.SeriesAsync(input.SeriesId, CancellationToken.None);
+        var (_, sessions) = await resolver.SeriesAsync(input.SeriesId, CancellationToken.None);
         var seated = (await store.ListRegistrationsAsync(input.SeriesId, CancellationToken.None))
             .Where(r => r.SessionId == input.SessionId && r.Status == RegistrationStatus.Confirmed)
             .ToList();
@@ -277,7 +277,7 @@ public sealed class SendSessionReminders(
                 link = links.InvitationLink(await links.IssueInvitationAsync(campaignId, row.PersonId, until, CancellationToken.None));
             }
 
-            await email.SendAsync(emails.SessionReminder($"workshop-session-reminder/{input.SeriesId}/{input.SessionId}/{input.StartUtc.Ticks}/{row.PersonId}", RegistrationService.Recipient(row), session, link), CancellationToken.None);
+            await email.SendAsync(emails.SessionReminder($"workshop-session-reminder/{input.SeriesId}/{input.SessionId}/{input.StartUtc.Ticks}/{row.PersonId}", RegistrationEmails.Recipient(row), session, link), CancellationToken.None);
         }
 
         return seated.Count;

@@ -142,6 +142,11 @@ public sealed record SurveyPage(string SeriesId, string SessionId, IReadOnlyDict
 
 internal static class WorkshopMapping
 {
+    /// <summary>The audit log's record type for registrations; <see cref="AuditId"/> names the row.</summary>
+    public const string RegistrationRecordType = "workshop-registration";
+
+    public static string AuditId(this RegistrationEntity r) => r.SeriesId + "/" + r.PersonId;
+
     public static Seats SeatsOf(SeatCounterEntity? counter, IEnumerable<RegistrationEntity> registrations, string sessionId)
     {
         var mine = registrations.Where(r => r.SessionId == sessionId).ToList();

@@ -115,7 +115,7 @@ public static class WorkshopsApi
     }
 
     public static async Task<Results<Ok<Series>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateSeriesAsync(
-        string seriesId, SeriesRequest request, WorkshopStore store, RegistrationService registrations, IAuditLog audit, TimeProvider time, HttpContext context, CancellationToken cancellationToken)
+        string seriesId, SeriesRequest request, WorkshopStore store, InvitationResolver resolver, IAuditLog audit, TimeProvider time, HttpContext context, CancellationToken cancellationToken)
     {
         var series = await store.GetSeriesAsync(seriesId, cancellationToken);
         if (series is null)
@@ -141,13 +141,13 @@ public static class WorkshopsApi
             return RecordWrites.Changed(context);
         }
 
-        registrations.Invalidate(seriesId);
+        resolver.Invalidate(seriesId);
         await audit.RecordAsync(new AuditRecord(SeriesRecord, seriesId, "updated", before, SeriesAudit(series)), cancellationToken);
         return TypedResults.Ok(await ToContractAsync(store, series, cancellationToken));
     }
 
     public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> DeleteSeriesAsync(
-        string seriesId, WorkshopStore store, RegistrationService registrations, IAuditLog audit, HttpContext context, CancellationToken cancellationToken)
+        string seriesId, WorkshopStore store, InvitationResolver resolver, IAuditLog audit, HttpContext context, CancellationToken cancellationToken)
     {
         var series = await store.GetSeriesAsync(seriesId, cancellationToken);
         if (series is null)
@@ -180,15 +180,15 @@ public static class WorkshopsApi
             return RecordWrites.Changed(context);
         }
 
-        registrations.Invalidate(seriesId);
+        resolver.Invalidate(seriesId);
         await audit.RecordAsync(new AuditRecord(SeriesRecord, seriesId, "deleted", SeriesAudit(series)), cancellationToken);
         return TypedResults.NoContent();
     }
 
     public static async Task<Results<Created<Session>, NotFound, ValidationProblem>> CreateSessionAsync(
-        string seriesId, SessionRequest request, WorkshopStore store, RegistrationService registrations, DurableTaskClient durable, IOptions<WorkshopOptions> options, IAuditLog audit, TimeProvider time, CancellationToken cancellationToken)
+        string seriesId, SessionRequest request, [AsParameters] SessionServices services, CancellationToken cancellationToken)
     {
-        if (await store.GetSeriesAsync(seriesId, cancellationToken) is null)
+        if (await services.Store.GetSeriesAsync(seriesId, cancellationToken) is null)
         {
             return TypedResults.NotFound();
         }
@@ -199,7 +199,7 @@ public static class WorkshopsApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        var now = time.GetUtcNow();
+        var now = services.Time.GetUtcNow();
         var session = new SessionEntity
         {
             PartitionKey = WorkshopStore.SeriesPartition(seriesId),
@@ -211,7 +211,7 @@ public static class WorkshopsApi
         var counter = new SeatCounterEntity { PartitionKey = session.PartitionKey, RowKey = SeatCounterEntity.Prefix + session.Id, Capacity = session.Capacity };
         try
         {
-            await store.SubmitAsync(
+            await services.Store.SubmitAsync(
                 [
                     new TableTransactionAction(TableTransactionActionType.Add, session),
                     new TableTransactionAction(TableTransactionActionType.Add, counter),
@@ -223,23 +223,23 @@ public static class WorkshopsApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["id"] = [$"A session with the id '{session.Id}' exists in this series."] });
         }
 
-        await ScheduleReminderAsync(store, durable, options.Value, session, cancellationToken);
-        registrations.Invalidate(seriesId);
-        await audit.RecordAsync(new AuditRecord(SessionRecord, seriesId + "/" + session.Id, "created", After: SessionAudit(session)), cancellationToken);
+        await ScheduleReminderAsync(services.Store, services.Durable, services.Options.Value, session, cancellationToken);
+        services.Resolver.Invalidate(seriesId);
+        await services.Audit.RecordAsync(new AuditRecord(SessionRecord, seriesId + "/" + session.Id, "created", After: SessionAudit(session)), cancellationToken);
         return TypedResults.Created($"/api/workshops/series/{seriesId}/sessions/{session.Id}", session.ToContract(WorkshopMapping.SeatsOf(counter, [], session.Id)));
     }
 
     public static async Task<Results<Ok<Session>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateSessionAsync(
-        string seriesId, string sessionId, SessionRequest request, WorkshopStore store, RegistrationService registrations, DurableTaskClient durable, IOptions<WorkshopOptions> options, IAuditLog audit, TimeProvider time, HttpContext context, CancellationToken cancellationToken)
+        string seriesId, string sessionId, SessionRequest request, [AsParameters] SessionServices services, HttpContext context, CancellationToken cancellationToken)
     {
-        var session = await store.GetSessionAsync(seriesId, sessionId, cancellationToken);
+        var session = await services.Store.GetSessionAsync(seriesId, sessionId, cancellationToken);
         if (session is null)
         {
             return TypedResults.NotFound();
         }
 
         var errors = WorkshopValidation.ValidateSession(request, creating: false, out var startUtc, out var endUtc);
-        var counter = await store.GetAsync<SeatCounterEntity>(session.PartitionKey, SeatCounterEntity.Prefix + sessionId, cancellationToken);
+        var counter = await services.Store.GetAsync<SeatCounterEntity>(session.PartitionKey, SeatCounterEntity.Prefix + sessionId, cancellationToken);
         if (counter is not null && request.Capacity is { } capacity && capacity < counter.Taken)
         {
             errors["capacity"] = [$"{counter.Taken} seats are taken; the capacity cannot be lower."];
@@ -252,7 +252,7 @@ public static class WorkshopsApi
 
         var before = SessionAudit(session);
         var moved = session.StartUtc != startUtc;
-        Apply(request, session, startUtc, endUtc, time.GetUtcNow());
+        Apply(request, session, startUtc, endUtc, services.Time.GetUtcNow());
         var actions = new List<TableTransactionAction> { new(TableTransactionActionType.UpdateReplace, session, context.IfMatchOr(session.ETag)) };
         var grew = false;
         if (counter is not null && counter.Capacity != session.Capacity)
@@ -264,32 +264,32 @@ public static class WorkshopsApi
 
         try
         {
-            await store.SubmitAsync(actions, cancellationToken);
+            await services.Store.SubmitAsync(actions, cancellationToken);
         }
         catch (WriteConflictException)
         {
             return RecordWrites.Changed(context);
         }
 
-        registrations.Invalidate(seriesId);
+        services.Resolver.Invalidate(seriesId);
         if (moved)
         {
-            await ScheduleReminderAsync(store, durable, options.Value, session, cancellationToken);
+            await ScheduleReminderAsync(services.Store, services.Durable, services.Options.Value, session, cancellationToken);
         }
 
         if (grew)
         {
-            await registrations.PromoteAsync(seriesId, sessionId, cancellationToken);
+            await services.Waitlist.PromoteAsync(seriesId, sessionId, cancellationToken);
         }
 
-        await audit.RecordAsync(new AuditRecord(SessionRecord, seriesId + "/" + sessionId, "updated", before, SessionAudit(session)), cancellationToken);
-        var regs = await store.ListRegistrationsAsync(seriesId, cancellationToken);
-        var fresh = await store.GetAsync<SeatCounterEntity>(session.PartitionKey, SeatCounterEntity.Prefix + sessionId, cancellationToken);
+        await services.Audit.RecordAsync(new AuditRecord(SessionRecord, seriesId + "/" + sessionId, "updated", before, SessionAudit(session)), cancellationToken);
+        var regs = await services.Store.ListRegistrationsAsync(seriesId, cancellationToken);
+        var fresh = await services.Store.GetAsync<SeatCounterEntity>(session.PartitionKey, SeatCounterEntity.Prefix + sessionId, cancellationToken);
         return TypedResults.Ok(session.ToContract(WorkshopMapping.SeatsOf(fresh, regs, sessionId)));
     }
 
     public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> DeleteSessionAsync(
-        string seriesId, string sessionId, WorkshopStore store, RegistrationService registrations, IAuditLog audit, HttpContext context, CancellationToken cancellationToken)
+        string seriesId, string sessionId, WorkshopStore store, InvitationResolver resolver, IAuditLog audit, HttpContext context, CancellationToken cancellationToken)
     {
         var session = await store.GetSessionAsync(seriesId, sessionId, cancellationToken);
         if (session is null)
@@ -319,7 +319,7 @@ public static class WorkshopsApi
             return RecordWrites.Changed(context);
         }
 
-        registrations.Invalidate(seriesId);
+        resolver.Invalidate(seriesId);
         await audit.RecordAsync(new AuditRecord(SessionRecord, seriesId + "/" + sessionId, "deleted", SessionAudit(session)), cancellationToken);
         return TypedResults.NoContent();
     }
@@ -394,7 +394,7 @@ public static class WorkshopsApi
             return RecordWrites.Changed(context);
         }
 
-        await audit.RecordAsync(new AuditRecord(RegistrationService.RecordType, seriesId + "/" + personId, "attendance-marked", before, row.ToAudit()), cancellationToken);
+        await audit.RecordAsync(new AuditRecord(WorkshopMapping.RegistrationRecordType, seriesId + "/" + personId, "attendance-marked", before, row.ToAudit()), cancellationToken);
         var positions = WorkshopMapping.WaitlistPositions([row]);
         return TypedResults.Ok(row.ToContract(positions.TryGetValue(row.PersonId, out var p) ? p : null));
     }
@@ -417,7 +417,7 @@ public static class WorkshopsApi
         foreach (var row in attendees)
         {
             var token = await links.IssueSurveyAsync(seriesId, sessionId, row.PersonId, options.Value.SurveyLinkLifetime, cancellationToken);
-            var result = await email.SendAsync(emails.Survey($"workshop-survey/{seriesId}/{sessionId}/{row.PersonId}", RegistrationService.Recipient(row), session, links.SurveyLink(token)), cancellationToken);
+            var result = await email.SendAsync(emails.Survey($"workshop-survey/{seriesId}/{sessionId}/{row.PersonId}", RegistrationEmails.Recipient(row), session, links.SurveyLink(token)), cancellationToken);
             if (result == EmailOutboxResult.Queued)
             {
                 sent++;

@@ -18,10 +18,14 @@ public static class WorkshopsExtensions
         builder.Services.AddSingleton<SeatAllocator>();
         builder.Services.AddSingleton<InvitationLinks>();
         builder.Services.AddSingleton<WorkshopEmails>();
-        builder.Services.AddSingleton<RegistrationService>();
-        builder.Services.AddSingleton<IPersonErasureObserver>(sp => sp.GetRequiredService<RegistrationService>());
-        builder.Services.AddHostedService<WorkshopDemoData>();
+        builder.Services.AddSingleton<InvitationResolver>();
+        builder.Services.AddSingleton<IPersonErasureObserver>(sp => sp.GetRequiredService<InvitationResolver>());
+        builder.Services.AddSingleton<RegistrationEmails>();
         builder.Services.AddSingleton<RegistrationFollowUps>();
+        builder.Services.AddSingleton<WaitlistPromotion>();
+        builder.Services.AddSingleton<InvitationAnswers>();
+        builder.Services.AddSingleton<RegistrationChanges>();
+        builder.Services.AddHostedService<WorkshopDemoData>();
         builder.Services.AddHostedService<RegistrationFollowUpWorker>();
         builder.Services.AddMaintenanceSweep<RegistrationFollowUpSweep>();
         builder.Services.AddSingleton<IEmailFailureObserver, InvitationBounces>();

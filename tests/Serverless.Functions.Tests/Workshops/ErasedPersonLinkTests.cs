@@ -46,7 +46,7 @@ public sealed class ErasedPersonLinkTests(StackFixture stack)
         var (campaignId, _) = await WorkshopTestHost.InviteDirectlyAsync(factory, seriesId, [person]);
 
         // As the campaign issues it: remembered with the invitee's details, never read back before a registration.
-        var token = await factory.Services.GetRequiredService<RegistrationService>().IssueInvitationLinkAsync(
+        var token = await factory.Services.GetRequiredService<InvitationResolver>().IssueInvitationLinkAsync(
             campaignId, new WorkshopEmails.Recipient(person.Id, person.Email, person.Name, "en"), "", DateTimeOffset.UtcNow.AddDays(30), default);
         using var deleted = await admin.DeleteAsync($"/api/registry/people/{person.Id}");
         using var client = await factory.ClientAsync();
