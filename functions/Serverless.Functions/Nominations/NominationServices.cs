@@ -1,4 +1,3 @@
-using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 using Serverless.Functions.Audit;
 using Serverless.Functions.Platform.Email;
@@ -16,6 +15,6 @@ public readonly record struct NominationServices(
     NominationEmails Emails,
     IEmailSender Email,
     IAuditLog Audit,
-    DurableTaskClient Durable,
+    TradeProjects Projects,
     IOptions<NominationOptions> Options,
     TimeProvider Time);

@@ -286,7 +286,7 @@ public static class NominationsApi
         await services.Audit.RecordAsync(new AuditRecord(NominationRecord, $"{callId}/{nominationId}", "decided", before, nomination.ToAudit()), cancellationToken);
         if (request.Decision == NominationStatus.Selected)
         {
-            await TradeApi.StartProjectAsync(nomination, user.PersonId() ?? "", services.Store, services.Durable, services.Options.Value, services.Time, cancellationToken);
+            await services.Projects.StartAsync(nomination, user.PersonId() ?? "", cancellationToken);
         }
 
         if (await services.People.GetAsync(nomination.SubmitterId, cancellationToken) is { } submitter)

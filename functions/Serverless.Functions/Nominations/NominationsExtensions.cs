@@ -17,6 +17,7 @@ public static class NominationsExtensions
         builder.Services.AddSingleton<NominationEmails>();
         builder.Services.AddSingleton<ReviewMailer>();
         builder.Services.AddSingleton<TradeTracker>();
+        builder.Services.AddSingleton<TradeProjects>();
         builder.Services.AddHostedService<NominationDemoData>();
         builder.Services.AddOrchestrations(registry => registry
             .AddOrchestrator<NominationReviewOrchestrator>()

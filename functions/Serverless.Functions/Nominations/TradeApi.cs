@@ -1,9 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.DurableTask.Client;
 using Serverless.Functions.Audit;
-using Serverless.Functions.Platform.Durable;
 using Serverless.Functions.Platform.Security;
-using Serverless.Functions.Platform.Storage;
 using Serverless.Functions.Registry;
 
 namespace Serverless.Functions.Nominations;
@@ -38,33 +35,6 @@ public static class TradeApi
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
         return app;
-    }
-
-    /// <summary>Creates the project of a selected nomination and starts its tracking (idempotent: fixed ids).</summary>
-    public static async Task StartProjectAsync(NominationEntity nomination, string approverId, NominationStore store, DurableTaskClient durable, NominationOptions options, TimeProvider time, CancellationToken ct)
-    {
-        var now = time.GetUtcNow();
-        await store.TryAddAsync(
-            new ProjectEntity
-            {
-                RowKey = nomination.Id,
-                CallId = nomination.CallId,
-                NominationId = nomination.Id,
-                Title = nomination.Title,
-                OrganisationId = nomination.OrganisationId,
-                TeamLeadId = nomination.SubmitterId,
-                Team = nomination.Team,
-                GateApproverId = approverId,
-                Deliverables = TableJson.Write(TradeStages.DefaultDeliverables),
-                CreatedAt = now,
-                UpdatedAt = now,
-            },
-            ct);
-        await durable.StartOnceAsync(
-            nameof(TradeProjectOrchestrator),
-            new TradeProjectOrchestrator.Input(nomination.Id, options.ProgressReportInterval, options.ProgressReminderBefore),
-            TradeProjectOrchestrator.InstanceIdFor(nomination.Id),
-            ct);
     }
 
     public static async Task<Ok<List<ProjectBoardEntry>>> ListProjectsAsync(NominationStore store, OrganisationStore organisations, CancellationToken cancellationToken)
@@ -182,7 +152,7 @@ public static class TradeApi
             },
             cancellationToken);
         await services.Audit.RecordAsync(new AuditRecord("trade-project", project.Id, "report-submitted", After: new { stage = TradeStages.Name(stage), index, report.Health, report.ReadyForGate, report.Summary }) { Actor = "person:" + project.TeamLeadId }, cancellationToken);
-        await WakeAsync(services.Durable, project.Id, TradeProjectOrchestrator.ReportEventName, new ReportEvent(stage, index, report.ReadyForGate), cancellationToken);
+        await services.Projects.WakeAsync(project.Id, TradeProjectOrchestrator.ReportEventName, new ReportEvent(stage, index, report.ReadyForGate), cancellationToken);
         return TypedResults.Ok(await ReportPageAsync(project, stage, true, services.People, cancellationToken));
     }
 
@@ -238,13 +208,9 @@ public static class TradeApi
         }
 
         await services.Audit.RecordAsync(new AuditRecord("trade-project", project.Id, approved ? "gate-approved" : "gate-rejected", After: new { stage = TradeStages.Name(stage), comment = request.Comment?.Trim() }) { Actor = "person:" + project.GateApproverId }, cancellationToken);
-        await WakeAsync(services.Durable, project.Id, TradeProjectOrchestrator.GateEventName, approved, cancellationToken);
+        await services.Projects.WakeAsync(project.Id, TradeProjectOrchestrator.GateEventName, approved, cancellationToken);
         return TypedResults.Ok(await GatePageAsync((await services.Tracker.GetAsync(project.Id, cancellationToken))!, stage, services.Store, services.People, cancellationToken));
     }
-
-    /// <summary>A project written without its tracking running (demo data) wakes nothing: the provider drops the event, and the record is what counts.</summary>
-    private static Task WakeAsync(DurableTaskClient durable, string projectId, string eventName, object payload, CancellationToken ct) =>
-        durable.RaiseEventAsync(TradeProjectOrchestrator.InstanceIdFor(projectId), eventName, payload, ct);
 
     private static bool CloseGate(ProjectEntity project, int stage)
     {

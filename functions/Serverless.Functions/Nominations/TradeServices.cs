@@ -1,4 +1,3 @@
-using Microsoft.DurableTask.Client;
 using Serverless.Functions.Audit;
 using Serverless.Functions.Platform.Security;
 using Serverless.Functions.Registry;
@@ -14,6 +13,6 @@ public readonly record struct TradeServices(
     TradeTracker Tracker,
     NominationStore Store,
     PeopleStore People,
-    DurableTaskClient Durable,
+    TradeProjects Projects,
     IAuditLog Audit,
     TimeProvider Time);

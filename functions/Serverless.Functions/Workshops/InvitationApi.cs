@@ -1,9 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Serverless.Functions.Audit;
 using Serverless.Functions.Platform.Localization;
 using Serverless.Functions.Platform.Security;
-using Serverless.Functions.Platform.Storage;
-using Serverless.Functions.Registry;
 
 namespace Serverless.Functions.Workshops;
 
@@ -91,58 +88,40 @@ public static class InvitationApi
         InvitationAnswers answers, InvitationResolver resolver, WorkshopStore store, TimeProvider time, HttpContext context, CancellationToken cancellationToken) =>
         ActAsync(context, resolver, store, time, answers.DeclineAsync, cancellationToken);
 
-    public static async Task<Results<Ok<SurveyPage>, ProblemHttpResult>> GetSurveyAsync(InvitationLinks links, WorkshopStore store, PeopleStore people, HttpContext context, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<SurveyPage>, ProblemHttpResult>> GetSurveyAsync(WorkshopSurveys surveys, HttpContext context, CancellationToken cancellationToken)
     {
-        var (survey, failure) = await ResolveSurveyAsync(links, store, people, Token(context), cancellationToken);
+        var (survey, failure) = await surveys.ResolveAsync(Token(context), cancellationToken);
         if (survey is null)
         {
             return TokenProblem(context, failure);
         }
 
-        var (series, session, person, submitted) = survey.Value;
         context.Response.Headers.CacheControl = "no-store";
-        return TypedResults.Ok(new SurveyPage(series.Id, session.Id, series.TitleMap, session.TitleMap, session.StartLocal, session.TimeZone, WorkshopValidation.SurveyQuestions, submitted, person.PreferredLanguage));
+        return TypedResults.Ok(SurveyPageOf(survey, survey.Submitted));
     }
 
     public static async Task<Results<Created<SurveyPage>, ValidationProblem, ProblemHttpResult>> SubmitSurveyAsync(
-        SurveyRequest? request, InvitationLinks links, WorkshopStore store, PeopleStore people, IAuditLog audit, TimeProvider time, HttpContext context, CancellationToken cancellationToken)
+        SurveyRequest? request, WorkshopSurveys surveys, HttpContext context, CancellationToken cancellationToken)
     {
-        var (survey, failure) = await ResolveSurveyAsync(links, store, people, Token(context), cancellationToken);
+        var (survey, failure) = await surveys.ResolveAsync(Token(context), cancellationToken);
         if (survey is null)
         {
             return TokenProblem(context, failure);
         }
 
-        var (series, session, person, submitted) = survey.Value;
-        var messages = FieldMessages.For(context, person.PreferredLanguage);
+        var messages = FieldMessages.For(context, survey.Person.PreferredLanguage);
         var errors = WorkshopValidation.ValidateSurvey(request, messages);
         if (errors.Count > 0)
         {
             return messages.Problem(errors);
         }
 
-        if (submitted)
+        if (survey.Submitted || !await surveys.SubmitAsync(survey, request!, cancellationToken))
         {
             return CodedProblem.Create(context, StatusCodes.Status409Conflict, "survey_submitted");
         }
 
-        var feedback = new FeedbackEntity
-        {
-            PartitionKey = WorkshopStore.SeriesPartition(series.Id),
-            RowKey = FeedbackEntity.Prefix + session.Id + "|" + person.Id,
-            SessionId = session.Id,
-            PersonId = person.Id,
-            Ratings = TableJson.Write(request!.Ratings!.Where(kv => WorkshopValidation.SurveyQuestions.Contains(kv.Key)).ToDictionary()),
-            Comment = string.IsNullOrWhiteSpace(request.Comment) ? null : request.Comment.Trim(),
-            SubmittedAt = time.GetUtcNow(),
-        };
-        if (!await store.TryAddAsync(feedback, cancellationToken))
-        {
-            return CodedProblem.Create(context, StatusCodes.Status409Conflict, "survey_submitted");
-        }
-
-        await audit.RecordAsync(new AuditRecord("workshop-feedback", series.Id + "/" + session.Id + "/" + person.Id, "submitted", After: new { ratings = feedback.RatingMap, feedback.Comment }) { Actor = "person:" + person.Id }, cancellationToken);
-        return TypedResults.Created((string?)null, new SurveyPage(series.Id, session.Id, series.TitleMap, session.TitleMap, session.StartLocal, session.TimeZone, WorkshopValidation.SurveyQuestions, true, person.PreferredLanguage));
+        return TypedResults.Created((string?)null, SurveyPageOf(survey, true));
     }
 
     /// <summary>The page's language (Accept-Language), else the language the invitation was sent in.</summary>
@@ -238,26 +217,8 @@ public static class InvitationApi
             c.Registration?.ConsentTextVersion ?? "");
     }
 
-    private static async Task<((SeriesEntity Series, SessionEntity Session, PersonEntity Person, bool Submitted)? Survey, string? Failure)> ResolveSurveyAsync(
-        InvitationLinks links, WorkshopStore store, PeopleStore people, string? token, CancellationToken cancellationToken)
-    {
-        var (subject, failure) = await links.FindSurveyAsync(token, cancellationToken);
-        if (subject?.Split('|') is not [var seriesId, var sessionId, var personId])
-        {
-            return (null, failure ?? "token_invalid");
-        }
-
-        var series = await store.GetSeriesAsync(seriesId, cancellationToken);
-        var session = await store.GetSessionAsync(seriesId, sessionId, cancellationToken);
-        var person = await people.GetAsync(personId, cancellationToken);
-        if (series is null || session is null || person is null)
-        {
-            return (null, "token_invalid");
-        }
-
-        var submitted = await store.GetAsync<FeedbackEntity>(WorkshopStore.SeriesPartition(seriesId), FeedbackEntity.Prefix + sessionId + "|" + personId, cancellationToken) is not null;
-        return ((series, session, person, submitted), null);
-    }
+    private static SurveyPage SurveyPageOf(SurveyContext survey, bool submitted) =>
+        new(survey.Series.Id, survey.Session.Id, survey.Series.TitleMap, survey.Session.TitleMap, survey.Session.StartLocal, survey.Session.TimeZone, WorkshopValidation.SurveyQuestions, submitted, survey.Person.PreferredLanguage);
 
     private static string? Token(HttpContext context) => context.Request.Headers[InvitationLinks.TokenHeader].FirstOrDefault();
 

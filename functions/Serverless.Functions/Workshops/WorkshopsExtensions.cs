@@ -25,6 +25,7 @@ public static class WorkshopsExtensions
         builder.Services.AddSingleton<WaitlistPromotion>();
         builder.Services.AddSingleton<InvitationAnswers>();
         builder.Services.AddSingleton<RegistrationChanges>();
+        builder.Services.AddSingleton<WorkshopSurveys>();
         builder.Services.AddHostedService<WorkshopDemoData>();
         builder.Services.AddHostedService<RegistrationFollowUpWorker>();
         builder.Services.AddMaintenanceSweep<RegistrationFollowUpSweep>();
