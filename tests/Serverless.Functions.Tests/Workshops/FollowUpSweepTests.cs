@@ -27,7 +27,13 @@ public sealed class FollowUpSweepTests(StackFixture stack)
             outcomes.Add((await allocator.AllocateAsync(OwedRow(seriesId, sessionId, campaignId, person), waitlistEnabled: true, [], default)).Outcome);
         }
 
-        await factory.Services.GetServices<IMaintenanceSweep>().OfType<RegistrationFollowUpSweep>().Single().SweepAsync(default);
+        // A round takes at most 100 due rows of the whole table, which other tests on this storage
+        // account may have left owed; rounds run until one finds nothing left to complete.
+        var sweep = factory.Services.GetServices<IMaintenanceSweep>().OfType<RegistrationFollowUpSweep>().Single();
+        while (await sweep.SweepAsync(default) > 0)
+        {
+        }
+
         var second = (await stack.Mail.WaitForMessagesToAsync(people[1].Email, 1, TimeSpan.FromSeconds(60))).Single();
         var third = (await stack.Mail.WaitForMessagesToAsync(people[2].Email, 1, TimeSpan.FromSeconds(60))).Single();
 
